@@ -1,0 +1,68 @@
+/**
+ * The one engine interface. Handlers and the reload logic talk to this, never
+ * to DuckDB or the in-memory engine directly; engines see only validated plans.
+ */
+import type {
+  PlanPredicate,
+  QueryPlan,
+  ResultBatch,
+  Schema,
+} from "../query/types.ts";
+import type { ResolvedSource } from "../sources/types.ts";
+
+export type EngineName = "duckdb" | "memory";
+
+/** The per-dataset settings an engine may use while loading. */
+export interface DatasetSpec {
+  name: string;
+  /** Equality-index policy (memory engine only). */
+  mode: "auto" | "none" | "list";
+  indexColumns: string[];
+  indexMaxCardinality: number;
+  /** Refuse a load bigger than this (memory engine only). */
+  memoryLimitBytes: number;
+}
+
+/** A dataset ready to answer queries. Immutable once published: reload builds a new one. */
+export interface LoadedDataset {
+  readonly name: string;
+  readonly schema: Schema;
+  readonly rows: number;
+  /** Columns with an equality index (empty for DuckDB). */
+  readonly indexed: ReadonlySet<string>;
+  readonly source: ResolvedSource;
+}
+
+export interface Engine {
+  readonly name: EngineName;
+  /** Builds a dataset aside; the caller publishes it. Must not disturb datasets already loaded. */
+  load(
+    spec: DatasetSpec,
+    source: ResolvedSource,
+    signal?: AbortSignal,
+  ): Promise<LoadedDataset>;
+  /** Rows `plan.offset .. plan.offset + plan.take` in plan order, as one columnar batch. */
+  query(
+    ds: LoadedDataset,
+    plan: QueryPlan,
+    signal: AbortSignal,
+  ): Promise<ResultBatch>;
+  /**
+   * The same rows as `query` but yielded in batches, for exports of a whole
+   * result without buffering it.
+   */
+  stream(
+    ds: LoadedDataset,
+    plan: QueryPlan,
+    signal: AbortSignal,
+  ): AsyncIterable<ResultBatch>;
+  count(
+    ds: LoadedDataset,
+    filters: PlanPredicate[],
+    signal: AbortSignal,
+  ): Promise<number>;
+  /** Frees a dataset once no request uses it any more. */
+  close(ds: LoadedDataset): Promise<void>;
+  /** Frees the engine itself (pools, database handles). */
+  shutdown(): Promise<void>;
+}

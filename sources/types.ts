@@ -1,0 +1,38 @@
+/**
+ * A source resolved to what an engine needs to read it: local files, the
+ * unified schema, per-file partition values and row filters. Engines never
+ * parse paths, read Delta logs or talk to S3; `sources/` does, and hands them
+ * this value.
+ */
+import type { Field, Scalar, Schema } from "../query/types.ts";
+
+export interface SourceFile {
+  /** Absolute local path of a parquet file (S3 objects are cached locally first). */
+  path: string;
+  size: number;
+  /** Values of the partition columns for every row of this file; null = null partition. */
+  partitionValues: Record<string, Scalar | null>;
+  /**
+   * Rows of this file that must be skipped (Delta deletion vectors), as
+   * sorted 0-based row positions within the file; absent = none.
+   */
+  deletedRows?: Float64Array;
+  /**
+   * Logical column name → physical column name inside this parquet file
+   * (Delta column mapping); absent = names are the same.
+   */
+  physicalNames?: Record<string, string>;
+}
+
+export interface ResolvedSource {
+  format: "parquet" | "delta";
+  files: SourceFile[];
+  /** Every column: file columns, then partition columns, in answer order. */
+  schema: Schema;
+  /** The subset of `schema` whose values come from `partitionValues`. */
+  partitionColumns: Field[];
+  /** Changes whenever the data may have changed (file list, sizes, mtimes, Delta version). */
+  fingerprint: string;
+  /** Delta table version read; null for plain parquet. */
+  sourceVersion: number | null;
+}
