@@ -36,3 +36,26 @@ export interface ResolvedSource {
   /** Delta table version read; null for plain parquet. */
   sourceVersion: number | null;
 }
+
+/** One object (file) in a store. */
+export interface ObjectInfo {
+  /** Absolute path for the local store, key within the bucket for S3. */
+  path: string;
+  size: number;
+  /** Changes when the object changes: mtime for local files, ETag for S3. */
+  version: string;
+}
+
+/**
+ * Where a source's bytes live. `sources/local.ts` and `sources/s3/` implement
+ * it so the parquet, hive and Delta resolvers are written once.
+ */
+export interface ObjectStore {
+  /** Every object under `prefix`, recursively, sorted by path. */
+  list(prefix: string): Promise<ObjectInfo[]>;
+  /** The object at `path`, or null when it does not exist. */
+  stat(path: string): Promise<ObjectInfo | null>;
+  read(path: string): Promise<Uint8Array>;
+  /** A local file holding the object's bytes (S3 objects are downloaded to a cache first). */
+  localPath(path: string): Promise<string>;
+}
