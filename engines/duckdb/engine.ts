@@ -1,0 +1,192 @@
+/**
+ * The DuckDB engine: datasets are lazy views over their parquet files, so
+ * loading costs a footer read, and every request runs on its own pooled
+ * connection.
+ */
+import { DuckDBInstance } from "@duckdb/node-api";
+import type { DatasetSpec, Engine, LoadedDataset } from "../engine.ts";
+import { ApiError } from "../../query/errors.ts";
+import { buildCountSql, buildQuerySql, quoteIdent } from "../../query/sql.ts";
+import type {
+  PlanPredicate,
+  QueryPlan,
+  ResultBatch,
+} from "../../query/types.ts";
+import { pruneFiles } from "../../sources/prune.ts";
+import type { ResolvedSource } from "../../sources/types.ts";
+import { ConnectionPool } from "./pool.ts";
+import { readBatch, readBatches } from "./read.ts";
+import { relationSql } from "./relation.ts";
+
+const STREAM_BATCH_ROWS = 16_384;
+
+interface DuckDataset extends LoadedDataset {
+  readonly view: string;
+}
+
+export interface DuckDBEngineOptions {
+  /** DuckDB worker threads; defaults to the number of cores. */
+  threads?: number;
+}
+
+export class DuckDBEngine implements Engine {
+  readonly name = "duckdb" as const;
+  #instance: DuckDBInstance;
+  #pool: ConnectionPool;
+  #loads = 0;
+
+  private constructor(instance: DuckDBInstance, pool: ConnectionPool) {
+    this.#instance = instance;
+    this.#pool = pool;
+  }
+
+  static async create(opts: DuckDBEngineOptions = {}): Promise<DuckDBEngine> {
+    const cores = navigator.hardwareConcurrency || 2;
+    const instance = await DuckDBInstance.create(":memory:", {
+      threads: String(opts.threads ?? cores),
+    });
+    const setup = await instance.connect();
+    // Zone-aware parquet timestamps are cast to UTC wall-clock time.
+    await setup.run("LOAD icu; SET GLOBAL TimeZone = 'UTC'");
+    setup.closeSync();
+    const pool = await ConnectionPool.create(instance, Math.max(2, cores));
+    return new DuckDBEngine(instance, pool);
+  }
+
+  async load(
+    spec: DatasetSpec,
+    source: ResolvedSource,
+    signal?: AbortSignal,
+  ): Promise<LoadedDataset> {
+    const view = `ds_${++this.#loads}`;
+    const sql = `CREATE VIEW ${quoteIdent(view)} AS ${
+      relationSql(source, source.files)
+    }`;
+    const rows = await this.#pool.use(signal, async (conn) => {
+      await conn.run(sql);
+      try {
+        const r = await conn.runAndReadAll(
+          `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(view)}`,
+        );
+        return Number(r.getRows()[0]![0] as bigint);
+      } catch (e) {
+        await conn.run(`DROP VIEW IF EXISTS ${quoteIdent(view)}`);
+        throw e;
+      }
+    });
+    const ds: DuckDataset = {
+      name: spec.name,
+      schema: source.schema,
+      rows,
+      indexed: new Set(),
+      source,
+      view,
+    };
+    return ds;
+  }
+
+  /** The relation a request reads: the view, or only the files its partition filters keep. */
+  #relation(ds: DuckDataset, filters: PlanPredicate[]): string {
+    const files = pruneFiles(ds.source, filters);
+    if (files.length === ds.source.files.length) return quoteIdent(ds.view);
+    return `(${relationSql(ds.source, files)})`;
+  }
+
+  async query(
+    ds: LoadedDataset,
+    plan: QueryPlan,
+    signal: AbortSignal,
+  ): Promise<ResultBatch> {
+    const d = ds as DuckDataset;
+    const { sql, params } = buildQuerySql(
+      plan,
+      this.#relation(d, plan.filters),
+      {
+        multiFile: d.source.files.length > 1,
+      },
+    );
+    return await this.#pool.use(signal, async (conn) => {
+      const result = await run(() => conn.stream(sql, params));
+      return await run(() => readBatch(result, plan.output));
+    });
+  }
+
+  async *stream(
+    ds: LoadedDataset,
+    plan: QueryPlan,
+    signal: AbortSignal,
+  ): AsyncIterable<ResultBatch> {
+    const d = ds as DuckDataset;
+    const { sql, params } = buildQuerySql(
+      plan,
+      this.#relation(d, plan.filters),
+      {
+        multiFile: d.source.files.length > 1,
+      },
+    );
+    const lease = await this.#pool.acquire(signal);
+    try {
+      const result = await run(() => lease.conn.stream(sql, params));
+      yield* readBatches(result, plan.output, STREAM_BATCH_ROWS);
+    } catch (e) {
+      if (signal.aborted) throw signal.reason;
+      throw e;
+    } finally {
+      lease.release();
+    }
+  }
+
+  async count(
+    ds: LoadedDataset,
+    filters: PlanPredicate[],
+    signal: AbortSignal,
+  ): Promise<number> {
+    const d = ds as DuckDataset;
+    if (filters.length === 0) return d.rows;
+    const { sql, params } = buildCountSql(filters, this.#relation(d, filters));
+    return await this.#pool.use(signal, async (conn) => {
+      const r = await run(() => conn.runAndReadAll(sql, params));
+      return Number(r.getRows()[0]![0] as bigint);
+    });
+  }
+
+  async close(ds: LoadedDataset): Promise<void> {
+    const d = ds as DuckDataset;
+    await this.#pool.use(
+      undefined,
+      (conn) => conn.run(`DROP VIEW IF EXISTS ${quoteIdent(d.view)}`),
+    );
+  }
+
+  shutdown(): Promise<void> {
+    this.#pool.close();
+    this.#instance.closeSync();
+    return Promise.resolve();
+  }
+}
+
+/** Turns DuckDB's runtime errors (overflow, bad cast) into a safe 400. */
+async function run<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/INTERRUPT/i.test(msg)) throw e;
+    const kind = /^(\w+) Error/.exec(msg)?.[1];
+    if (
+      kind === "Conversion" || kind === "Out of Range" ||
+      kind === "Invalid Input" || kind === "Out"
+    ) {
+      throw new ApiError(
+        400,
+        "query_failed",
+        `the query could not be computed: ${
+          /overflow|out of range/i.test(msg)
+            ? "numeric overflow"
+            : "invalid value for the column type"
+        }`,
+      );
+    }
+    throw e;
+  }
+}

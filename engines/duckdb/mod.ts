@@ -1,0 +1,1 @@
+export { DuckDBEngine, type DuckDBEngineOptions } from "./engine.ts";
