@@ -3,7 +3,11 @@
  * snake_case, validated once at start. A bad value is a ConfigError naming
  * its key; main.ts prints it and exits with code 2.
  */
-import { type AuthConfig, ConfigError, validateAuthConfig } from "../auth/mod.ts";
+import {
+  type AuthConfig,
+  ConfigError,
+  validateAuthConfig,
+} from "../auth/mod.ts";
 import type { S3Config } from "../sources/s3/config.ts";
 import { closest } from "../query/parse.ts";
 
@@ -114,7 +118,11 @@ export function defaultConfig(): ServerConfig {
   };
 }
 
-function checkKeys(obj: Record<string, unknown>, allowed: string[], path: string) {
+function checkKeys(
+  obj: Record<string, unknown>,
+  allowed: string[],
+  path: string,
+) {
   for (const k of Object.keys(obj)) {
     if (!allowed.includes(k)) {
       const near = closest(k, allowed);
@@ -139,18 +147,29 @@ function str(v: unknown, key: string): string {
 }
 
 function bool(v: unknown, key: string): boolean {
-  if (typeof v !== "boolean") throw new ConfigError(key, "must be true or false");
+  if (typeof v !== "boolean") {
+    throw new ConfigError(key, "must be true or false");
+  }
   return v;
 }
 
-function int(v: unknown, key: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+function int(
+  v: unknown,
+  key: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
     throw new ConfigError(key, `must be an integer between ${min} and ${max}`);
   }
   return v;
 }
 
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], key: string): T {
+function oneOf<T extends string>(
+  v: unknown,
+  allowed: readonly T[],
+  key: string,
+): T {
   if (typeof v !== "string" || !allowed.includes(v as T)) {
     throw new ConfigError(key, `must be one of ${allowed.join(", ")}`);
   }
@@ -159,7 +178,10 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], key: string)
 
 export function validatePrefix(v: string, key = "prefix"): string {
   if (v !== "" && (!v.startsWith("/") || v.endsWith("/") || /[\s?#]/.test(v))) {
-    throw new ConfigError(key, 'must start with "/" and not end with "/" (or be "")');
+    throw new ConfigError(
+      key,
+      'must start with "/" and not end with "/" (or be "")',
+    );
   }
   return v;
 }
@@ -172,7 +194,10 @@ export function parseBackend(v: unknown, key: string): Backend {
 /** A dataset name usable in a URL path segment. */
 export function validateName(v: string, key: string): string {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v)) {
-    throw new ConfigError(key, "must be 1-128 letters, digits, '_', '-' or '.'");
+    throw new ConfigError(
+      key,
+      "must be 1-128 letters, digits, '_', '-' or '.'",
+    );
   }
   return v;
 }
@@ -181,30 +206,52 @@ function parseDataset(raw: unknown, i: number): DatasetConfig {
   const path = `datasets[${i}]`;
   const o = obj(raw, path);
   checkKeys(o, DATASET_KEYS, path);
-  if (o.name === undefined) throw new ConfigError(`${path}.name`, "is required");
-  if (o.source === undefined) throw new ConfigError(`${path}.source`, "is required");
+  if (o.name === undefined) {
+    throw new ConfigError(`${path}.name`, "is required");
+  }
+  if (o.source === undefined) {
+    throw new ConfigError(`${path}.source`, "is required");
+  }
   const ds: DatasetConfig = {
     name: validateName(str(o.name, `${path}.name`), `${path}.name`),
     source: str(o.source, `${path}.source`),
-    mode: o.mode === undefined ? "auto" : oneOf(o.mode, ["auto", "none", "list"] as const, `${path}.mode`),
-    description: o.description === undefined ? "" : str(o.description, `${path}.description`),
+    mode: o.mode === undefined
+      ? "auto"
+      : oneOf(o.mode, ["auto", "none", "list"] as const, `${path}.mode`),
+    description: o.description === undefined
+      ? ""
+      : str(o.description, `${path}.description`),
     index_columns: [],
     index_max_cardinality: o.index_max_cardinality === undefined
       ? 100_000
       : int(o.index_max_cardinality, `${path}.index_max_cardinality`, 1),
   };
-  if (ds.source === "") throw new ConfigError(`${path}.source`, "must not be empty");
+  if (ds.source === "") {
+    throw new ConfigError(`${path}.source`, "must not be empty");
+  }
   if (o.format !== undefined) {
-    ds.format = oneOf(o.format, ["parquet", "delta"] as const, `${path}.format`);
+    ds.format = oneOf(
+      o.format,
+      ["parquet", "delta"] as const,
+      `${path}.format`,
+    );
   }
   if (o.index_columns !== undefined) {
     if (!Array.isArray(o.index_columns)) {
-      throw new ConfigError(`${path}.index_columns`, "must be an array of column names");
+      throw new ConfigError(
+        `${path}.index_columns`,
+        "must be an array of column names",
+      );
     }
-    ds.index_columns = o.index_columns.map((c, j) => str(c, `${path}.index_columns[${j}]`));
+    ds.index_columns = o.index_columns.map((c, j) =>
+      str(c, `${path}.index_columns[${j}]`)
+    );
   }
   if (ds.mode === "list" && ds.index_columns.length === 0) {
-    throw new ConfigError(`${path}.index_columns`, 'is required (non-empty) when mode is "list"');
+    throw new ConfigError(
+      `${path}.index_columns`,
+      'is required (non-empty) when mode is "list"',
+    );
   }
   if (o.s3 !== undefined) {
     const s3 = obj(o.s3, `${path}.s3`);
@@ -212,29 +259,45 @@ function parseDataset(raw: unknown, i: number): DatasetConfig {
     for (const k of S3_KEYS) {
       if (s3[k] === undefined) continue;
       if (k === "allow_http") bool(s3[k], `${path}.s3.${k}`);
-      else if (k === "addressing_style") oneOf(s3[k], ["path", "virtual"] as const, `${path}.s3.${k}`);
-      else str(s3[k], `${path}.s3.${k}`);
+      else if (k === "addressing_style") {
+        oneOf(s3[k], ["path", "virtual"] as const, `${path}.s3.${k}`);
+      } else str(s3[k], `${path}.s3.${k}`);
     }
     ds.s3 = s3 as S3Config;
   }
   if (o.version !== undefined && o.timestamp !== undefined) {
-    throw new ConfigError(`${path}.timestamp`, "cannot be combined with version");
+    throw new ConfigError(
+      `${path}.timestamp`,
+      "cannot be combined with version",
+    );
   }
-  if (o.version !== undefined) ds.version = int(o.version, `${path}.version`, 0);
+  if (o.version !== undefined) {
+    ds.version = int(o.version, `${path}.version`, 0);
+  }
   if (o.timestamp !== undefined) {
     ds.timestamp = str(o.timestamp, `${path}.timestamp`);
     if (Number.isNaN(Date.parse(ds.timestamp))) {
-      throw new ConfigError(`${path}.timestamp`, "must be an ISO-8601 timestamp");
+      throw new ConfigError(
+        `${path}.timestamp`,
+        "must be an ISO-8601 timestamp",
+      );
     }
   }
   if (o.reload_interval_secs !== undefined) {
-    ds.reload_interval_secs = int(o.reload_interval_secs, `${path}.reload_interval_secs`, 1);
+    ds.reload_interval_secs = int(
+      o.reload_interval_secs,
+      `${path}.reload_interval_secs`,
+      1,
+    );
   }
   return ds;
 }
 
 /** Validates a parsed config file on top of `base` (the defaults). */
-export function parseConfig(raw: unknown, base: ServerConfig = defaultConfig()): ServerConfig {
+export function parseConfig(
+  raw: unknown,
+  base: ServerConfig = defaultConfig(),
+): ServerConfig {
   const o = obj(raw, "config");
   checkKeys(o, TOP_KEYS, "");
   const c = { ...base };
@@ -242,25 +305,46 @@ export function parseConfig(raw: unknown, base: ServerConfig = defaultConfig()):
   if (o.listen !== undefined) c.listen = str(o.listen, "listen");
   if (o.port !== undefined) c.port = int(o.port, "port", 0, 65535);
   if (o.workers !== undefined) c.workers = int(o.workers, "workers", 1, 1024);
-  if (o.prefix !== undefined) c.prefix = validatePrefix(str(o.prefix, "prefix"));
-  if (o.compress !== undefined) c.compress = bool(o.compress, "compress");
-  if (o.max_body_bytes !== undefined) c.max_body_bytes = int(o.max_body_bytes, "max_body_bytes", 1);
-  if (o.max_page_size !== undefined) c.max_page_size = int(o.max_page_size, "max_page_size", 1);
-  if (o.request_timeout_ms !== undefined) c.request_timeout_ms = int(o.request_timeout_ms, "request_timeout_ms", 0);
-  if (o.shutdown_timeout_secs !== undefined) {
-    c.shutdown_timeout_secs = int(o.shutdown_timeout_secs, "shutdown_timeout_secs", 0);
+  if (o.prefix !== undefined) {
+    c.prefix = validatePrefix(str(o.prefix, "prefix"));
   }
-  if (o.metrics_enabled !== undefined) c.metrics_enabled = bool(o.metrics_enabled, "metrics_enabled");
+  if (o.compress !== undefined) c.compress = bool(o.compress, "compress");
+  if (o.max_body_bytes !== undefined) {
+    c.max_body_bytes = int(o.max_body_bytes, "max_body_bytes", 1);
+  }
+  if (o.max_page_size !== undefined) {
+    c.max_page_size = int(o.max_page_size, "max_page_size", 1);
+  }
+  if (o.request_timeout_ms !== undefined) {
+    c.request_timeout_ms = int(o.request_timeout_ms, "request_timeout_ms", 0);
+  }
+  if (o.shutdown_timeout_secs !== undefined) {
+    c.shutdown_timeout_secs = int(
+      o.shutdown_timeout_secs,
+      "shutdown_timeout_secs",
+      0,
+    );
+  }
+  if (o.metrics_enabled !== undefined) {
+    c.metrics_enabled = bool(o.metrics_enabled, "metrics_enabled");
+  }
   if (o.metrics_path !== undefined) {
     c.metrics_path = str(o.metrics_path, "metrics_path");
     if (!c.metrics_path.startsWith("/") || c.metrics_path.startsWith("/api/")) {
-      throw new ConfigError("metrics_path", 'must start with "/" and not collide with /api/');
+      throw new ConfigError(
+        "metrics_path",
+        'must start with "/" and not collide with /api/',
+      );
     }
   }
-  if (o.memory_limit_bytes !== undefined) c.memory_limit_bytes = int(o.memory_limit_bytes, "memory_limit_bytes", 1);
+  if (o.memory_limit_bytes !== undefined) {
+    c.memory_limit_bytes = int(o.memory_limit_bytes, "memory_limit_bytes", 1);
+  }
   if (o.kv !== undefined) c.kv = str(o.kv, "kv");
   if (o.datasets !== undefined) {
-    if (!Array.isArray(o.datasets)) throw new ConfigError("datasets", "must be an array");
+    if (!Array.isArray(o.datasets)) {
+      throw new ConfigError("datasets", "must be an array");
+    }
     c.datasets = o.datasets.map(parseDataset);
   }
   if (o.auth !== undefined) c.auth = validateAuthConfig(o.auth, "auth");
@@ -272,7 +356,10 @@ export function checkDatasetNames(datasets: DatasetConfig[]): void {
   const seen = new Set<string>();
   datasets.forEach((d, i) => {
     if (seen.has(d.name)) {
-      throw new ConfigError(`datasets[${i}].name`, `duplicate dataset name "${d.name}"`);
+      throw new ConfigError(
+        `datasets[${i}].name`,
+        `duplicate dataset name "${d.name}"`,
+      );
     }
     seen.add(d.name);
   });
@@ -283,8 +370,10 @@ export function datasetFromArg(arg: string, i: number): DatasetConfig {
   const eq = arg.indexOf("=");
   const hasName = eq > 0 && !arg.slice(0, eq).includes("/");
   const source = hasName ? arg.slice(eq + 1) : arg;
-  const stem = source.replace(/\/+$/, "").split("/").pop()!.replace(/\.parquet$/i, "")
-    .replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^[.-]+/, "") || `dataset${i + 1}`;
+  const stem =
+    source.replace(/\/+$/, "").split("/").pop()!.replace(/\.parquet$/i, "")
+      .replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^[.-]+/, "") ||
+    `dataset${i + 1}`;
   const name = hasName ? arg.slice(0, eq) : stem;
   return {
     name: validateName(name, `SOURCE[${i}]`),

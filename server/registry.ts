@@ -27,7 +27,11 @@ export class Registry {
   constructor(readonly engine: Engine) {}
 
   add(config: DatasetConfig): void {
-    this.entries.set(config.name, { config, current: null, lock: Promise.resolve() });
+    this.entries.set(config.name, {
+      config,
+      current: null,
+      lock: Promise.resolve(),
+    });
   }
 
   get ready(): boolean {
@@ -35,7 +39,10 @@ export class Registry {
   }
 
   /** Runs `fn` with the dataset's current version, keeping it open meanwhile. */
-  async use<T>(name: string, fn: (p: Published) => Promise<T>): Promise<T | undefined> {
+  async use<T>(
+    name: string,
+    fn: (p: Published) => Promise<T>,
+  ): Promise<T | undefined> {
     const p = this.entries.get(name)?.current;
     if (!p) return undefined;
     p.leases++;
@@ -43,7 +50,9 @@ export class Registry {
       return await fn(p);
     } finally {
       p.leases--;
-      if (p.retired && p.leases === 0) await this.engine.close(p.ds).catch(() => {});
+      if (p.retired && p.leases === 0) {
+        await this.engine.close(p.ds).catch(() => {});
+      }
     }
   }
 
@@ -60,7 +69,12 @@ export class Registry {
   }
 
   /** Publishes a new version; the old one closes once its requests finish. */
-  publish(name: string, ds: LoadedDataset, version: number, loadedAt: string): void {
+  publish(
+    name: string,
+    ds: LoadedDataset,
+    version: number,
+    loadedAt: string,
+  ): void {
     const e = this.entries.get(name)!;
     const old = e.current;
     e.current = { ds, version, loadedAt, leases: 0, retired: false };

@@ -59,7 +59,8 @@ export class MetaStore {
         loaded_at: same && prev ? prev.loaded_at : new Date().toISOString(),
         last_reload: outcome,
       };
-      const res = await this.kv.atomic().check(cur).set(KEY(name), meta).commit();
+      const res = await this.kv.atomic().check(cur).set(KEY(name), meta)
+        .commit();
       if (res.ok) return meta;
     }
   }
@@ -76,7 +77,10 @@ export class MetaStore {
   }
 
   /** Calls `onVersion` whenever another writer stores a dataset's entry. */
-  watch(names: string[], onVersion: (name: string, version: number) => void): () => void {
+  watch(
+    names: string[],
+    onVersion: (name: string, version: number) => void,
+  ): () => void {
     if (names.length === 0) return () => {};
     const stream = this.kv.watch<DatasetMeta[]>(names.map(KEY));
     const reader = stream.getReader();

@@ -1,0 +1,226 @@
+/**
+ * POST .../query and .../count: body → parse → plan → engine → encode. The
+ * handler only wires stages together; it holds no SQL and no engine logic.
+ */
+import { encodeArrowIPC } from "../../encode/arrow.ts";
+import { encodeCsvBatch, encodeCsvHeader } from "../../encode/csv.ts";
+import { encodeJsonPage } from "../../encode/json.ts";
+import { encodeNdjsonBatch } from "../../encode/ndjson.ts";
+import { ApiError } from "../../query/errors.ts";
+import { parseCountBody, parseQueryBody } from "../../query/parse.ts";
+import {
+  normalizedRequestKey,
+  planCount,
+  planQuery,
+} from "../../query/plan.ts";
+import type { QueryPlan, ResultBatch } from "../../query/types.ts";
+import { readJsonBody } from "../body.ts";
+import type { Context, Handler } from "../context.ts";
+import type { Published } from "../registry.ts";
+import { notFound } from "./datasets.ts";
+
+const ARROW = "application/vnd.apache.arrow.stream";
+type Format = "json" | "arrow" | "ndjson" | "csv";
+
+function format(req: Request): Format {
+  const f = new URL(req.url).searchParams.get("format");
+  if (f === null) {
+    return (req.headers.get("accept") ?? "").includes(ARROW) ? "arrow" : "json";
+  }
+  if (f === "json" || f === "arrow" || f === "ndjson" || f === "csv") return f;
+  throw new ApiError(
+    400,
+    "invalid_format",
+    `format must be json, arrow, ndjson or csv, got ${
+      JSON.stringify(f.slice(0, 40))
+    }`,
+  );
+}
+
+async function etag(
+  p: Published,
+  name: string,
+  key: string,
+  fmt: string,
+): Promise<string> {
+  const d = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(
+      JSON.stringify([name, p.version, p.loadedAt, key, fmt]),
+    ),
+  );
+  return `"${
+    Array.from(new Uint8Array(d).subarray(0, 16), (b) =>
+      b.toString(16).padStart(2, "0")).join("")
+  }"`;
+}
+
+function notModified(req: Request, tag: string): Response | null {
+  const inm = req.headers.get("if-none-match");
+  if (inm && inm.split(",").some((t) => t.trim() === tag || t.trim() === "*")) {
+    return new Response(null, { status: 304, headers: { etag: tag } });
+  }
+  return null;
+}
+
+/** The page without the probe row that told us whether more rows exist. */
+function trim(batch: ResultBatch, size: number): ResultBatch {
+  if (batch.length <= size) return batch;
+  return {
+    length: size,
+    columns: batch.columns.map((c) => ({
+      field: c.field,
+      values: c.values.slice(0, size) as typeof c.values,
+      valid: c.valid ? c.valid.slice(0, size) : null,
+    })),
+  };
+}
+
+export const query: Handler = async (ctx, req, params, signal) => {
+  const fmt = format(req);
+  const body = parseQueryBody(
+    await readJsonBody(req, ctx.config.max_body_bytes),
+  );
+  const name = params.name!;
+  const p = ctx.registry.lease(name);
+  if (!p) throw notFound(name);
+  let streaming = false;
+  try {
+    const plan = planQuery(body, p.ds.schema, {
+      maxPageSize: ctx.config.max_page_size,
+    });
+    const tag = await etag(p, name, normalizedRequestKey(body), fmt);
+    const cached = notModified(req, tag);
+    if (cached) return cached;
+    if (fmt === "ndjson" || fmt === "csv") {
+      streaming = true;
+      return exportResponse(ctx, p, plan, body.limit, fmt, tag, signal);
+    }
+    const batch = await ctx.engine.query(p.ds, plan, signal);
+    const hasMore = batch.length > plan.pageSize;
+    const page = trim(batch, plan.pageSize);
+    if (fmt === "arrow") {
+      return new Response(
+        encodeArrowIPC(page, plan.output) as Uint8Array<ArrayBuffer>,
+        {
+          headers: {
+            "content-type": ARROW,
+            etag: tag,
+            "x-page": String(plan.page),
+            "x-page-size": String(plan.pageSize),
+            "x-returned": String(page.length),
+            "x-has-more": String(hasMore),
+            "x-dataset-version": String(p.version),
+          },
+        },
+      );
+    }
+    const bytes = encodeJsonPage({
+      dataset: name,
+      version: p.version,
+      page: plan.page,
+      pageSize: plan.pageSize,
+      hasMore,
+    }, page);
+    return new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: { "content-type": "application/json", etag: tag },
+    });
+  } finally {
+    if (!streaming) ctx.registry.release(p);
+  }
+};
+
+/** Every row up to `limit`, streamed batch by batch; page/page_size do not apply. */
+function exportResponse(
+  ctx: Context,
+  p: Published,
+  pagePlan: QueryPlan,
+  limit: number | null,
+  fmt: "ndjson" | "csv",
+  tag: string,
+  signal: AbortSignal,
+): Response {
+  const all = limit ?? Number.MAX_SAFE_INTEGER;
+  const plan: QueryPlan = {
+    ...pagePlan,
+    offset: 0,
+    take: all,
+    page: 1,
+    pageSize: all,
+  };
+  const abort = new AbortController();
+  signal.addEventListener("abort", () => abort.abort(signal.reason), {
+    once: true,
+  });
+  const it = ctx.engine.stream(p.ds, plan, abort.signal)
+    [Symbol.asyncIterator]();
+  let released = false;
+  const release = () => {
+    if (!released) {
+      released = true;
+      ctx.registry.release(p);
+    }
+  };
+  let header = fmt === "csv";
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(ctrl) {
+      try {
+        if (header) {
+          header = false;
+          ctrl.enqueue(encodeCsvHeader(plan.output));
+          return;
+        }
+        const next = await it.next();
+        if (next.done) {
+          release();
+          ctrl.close();
+          return;
+        }
+        ctrl.enqueue(
+          fmt === "csv"
+            ? encodeCsvBatch(next.value)
+            : encodeNdjsonBatch(next.value),
+        );
+      } catch (e) {
+        release();
+        ctrl.error(e);
+      }
+    },
+    async cancel() {
+      abort.abort(
+        new ApiError(499, "client_closed", "client closed the connection"),
+      );
+      await it.return?.().catch(() => {});
+      release();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      "content-type": fmt === "csv"
+        ? "text/csv; charset=utf-8"
+        : "application/x-ndjson",
+      etag: tag,
+      "x-dataset-version": String(p.version),
+      "x-streamed": "1",
+    },
+  });
+}
+
+export const count: Handler = async (ctx, req, params, signal) => {
+  const body = parseCountBody(
+    await readJsonBody(req, ctx.config.max_body_bytes, {}),
+  );
+  const name = params.name!;
+  const answer = await ctx.registry.use(name, async (p) => {
+    const filters = planCount(body, p.ds.schema);
+    const tag = await etag(p, name, normalizedRequestKey(body), "count");
+    const cached = notModified(req, tag);
+    if (cached) return cached;
+    const n = await ctx.engine.count(p.ds, filters, signal);
+    return new Response(`{"count":${n}}`, {
+      headers: { "content-type": "application/json", etag: tag },
+    });
+  });
+  if (!answer) throw notFound(name);
+  return answer;
+};

@@ -1,0 +1,117 @@
+/** Prometheus text exposition of request, dataset and reload metrics. */
+const BUCKETS = [
+  0.001,
+  0.0025,
+  0.005,
+  0.01,
+  0.025,
+  0.05,
+  0.1,
+  0.25,
+  0.5,
+  1,
+  2.5,
+  5,
+  10,
+];
+
+function labels(obj: Record<string, string>): string {
+  return Object.entries(obj).map(([k, v]) =>
+    `${k}="${
+      v.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n")
+    }"`
+  ).join(",");
+}
+
+interface Histogram {
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+export class Metrics {
+  #requests = new Map<string, number>();
+  #latency = new Map<string, Histogram>();
+  #reloads = new Map<string, number>();
+
+  observeRequest(
+    route: string,
+    method: string,
+    status: number,
+    seconds: number,
+  ): void {
+    const key = labels({ route, method, status: String(status) });
+    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
+    const hk = labels({ route });
+    let h = this.#latency.get(hk);
+    if (!h) {
+      h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
+      this.#latency.set(hk, h);
+    }
+    BUCKETS.forEach((b, i) => {
+      if (seconds <= b) h!.counts[i]!++;
+    });
+    h.sum += seconds;
+    h.count++;
+  }
+
+  observeReload(dataset: string, outcome: "ok" | "error"): void {
+    const key = labels({ dataset, outcome });
+    this.#reloads.set(key, (this.#reloads.get(key) ?? 0) + 1);
+  }
+
+  render(datasets: { name: string; rows: number; version: number }[]): string {
+    const out: string[] = [];
+    out.push(
+      "# HELP datapress_http_requests_total HTTP requests by route, method and status.",
+    );
+    out.push("# TYPE datapress_http_requests_total counter");
+    for (const [k, v] of this.#requests) {
+      out.push(`datapress_http_requests_total{${k}} ${v}`);
+    }
+    out.push(
+      "# HELP datapress_http_request_duration_seconds HTTP request latency by route.",
+    );
+    out.push("# TYPE datapress_http_request_duration_seconds histogram");
+    for (const [k, h] of this.#latency) {
+      BUCKETS.forEach((b, i) =>
+        out.push(
+          `datapress_http_request_duration_seconds_bucket{${k},le="${b}"} ${
+            h.counts[i]
+          }`,
+        )
+      );
+      out.push(
+        `datapress_http_request_duration_seconds_bucket{${k},le="+Inf"} ${h.count}`,
+      );
+      out.push(`datapress_http_request_duration_seconds_sum{${k}} ${h.sum}`);
+      out.push(
+        `datapress_http_request_duration_seconds_count{${k}} ${h.count}`,
+      );
+    }
+    out.push("# HELP datapress_dataset_rows Rows of each loaded dataset.");
+    out.push("# TYPE datapress_dataset_rows gauge");
+    for (const d of datasets) {
+      out.push(
+        `datapress_dataset_rows{${labels({ dataset: d.name })}} ${d.rows}`,
+      );
+    }
+    out.push(
+      "# HELP datapress_dataset_version Published version of each dataset.",
+    );
+    out.push("# TYPE datapress_dataset_version gauge");
+    for (const d of datasets) {
+      out.push(
+        `datapress_dataset_version{${
+          labels({ dataset: d.name })
+        }} ${d.version}`,
+      );
+    }
+    out.push("# HELP datapress_reloads_total Dataset reloads by outcome.");
+    out.push("# TYPE datapress_reloads_total counter");
+    for (const [k, v] of this.#reloads) {
+      out.push(`datapress_reloads_total{${k}} ${v}`);
+    }
+    return out.join("\n") + "\n";
+  }
+}
