@@ -1,0 +1,60 @@
+/** An in-process app over fixture data, for route tests without a port. */
+import { type App, createApp } from "../../server/app.ts";
+import { defaultConfig, type ServerConfig } from "../../server/config.ts";
+import { writeFixture } from "../_shared/fixture.ts";
+
+export interface TestApp {
+  app: App;
+  path: string;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: HeadersInit,
+  ): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function testApp(
+  overrides: Partial<ServerConfig> = {},
+  path?: string,
+): Promise<TestApp> {
+  const file = path ?? await writeFixture();
+  const config: ServerConfig = {
+    ...defaultConfig(),
+    kv: ":memory:",
+    datasets: [{
+      name: "fx",
+      source: file,
+      mode: "auto",
+      description: "fixture",
+      index_columns: [],
+      index_max_cardinality: 100_000,
+    }],
+    ...overrides,
+  };
+  const app = await createApp(config);
+  await app.loadAll();
+  return {
+    app,
+    path: file,
+    call(method, p, body, headers = {}) {
+      const h = new Headers(headers);
+      if (body !== undefined && !h.has("content-type")) {
+        h.set("content-type", "application/json");
+      }
+      return app.handler(
+        new Request(`http://local${p}`, {
+          method,
+          headers: h,
+          body: body === undefined
+            ? undefined
+            : typeof body === "string"
+            ? body
+            : JSON.stringify(body),
+        }),
+      );
+    },
+    close: () => app.close(),
+  };
+}
