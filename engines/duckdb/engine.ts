@@ -22,6 +22,35 @@ const STREAM_BATCH_ROWS = 16_384;
 
 interface DuckDataset extends LoadedDataset {
   readonly view: string;
+  /** Directory of hard links pinning this version's files, removed on close. */
+  readonly pinDir: string | null;
+}
+
+/**
+ * Hard-links every local file into a private directory so the view keeps
+ * reading this version even when a writer replaces the files at their
+ * paths; a reload then publishes the new files. Files that cannot be linked
+ * (another file system) are read at their path.
+ */
+async function pinFiles(
+  source: ResolvedSource,
+): Promise<{ source: ResolvedSource; pinDir: string | null }> {
+  let pinDir: string | null = null;
+  try {
+    pinDir = await Deno.makeTempDir({ prefix: "datapress-pin-" });
+  } catch {
+    return { source, pinDir: null };
+  }
+  const files = await Promise.all(source.files.map(async (f, i) => {
+    const pinned = `${pinDir}/${i}.parquet`;
+    try {
+      await Deno.link(f.path, pinned);
+      return { ...f, path: pinned };
+    } catch {
+      return f;
+    }
+  }));
+  return { source: { ...source, files }, pinDir };
 }
 
 export interface DuckDBEngineOptions {
@@ -55,10 +84,11 @@ export class DuckDBEngine implements Engine {
 
   async load(
     spec: DatasetSpec,
-    source: ResolvedSource,
+    resolved: ResolvedSource,
     signal?: AbortSignal,
   ): Promise<LoadedDataset> {
     const view = `ds_${++this.#loads}`;
+    const { source, pinDir } = await pinFiles(resolved);
     const sql = `CREATE VIEW ${quoteIdent(view)} AS ${
       relationSql(source, source.files)
     }`;
@@ -71,6 +101,9 @@ export class DuckDBEngine implements Engine {
         return Number(r.getRows()[0]![0] as bigint);
       } catch (e) {
         await conn.run(`DROP VIEW IF EXISTS ${quoteIdent(view)}`);
+        if (pinDir) {
+          await Deno.remove(pinDir, { recursive: true }).catch(() => {});
+        }
         throw e;
       }
     });
@@ -81,6 +114,7 @@ export class DuckDBEngine implements Engine {
       indexed: new Set(),
       source,
       view,
+      pinDir,
     };
     return ds;
   }
