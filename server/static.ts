@@ -1,4 +1,7 @@
-/** Serves the bundled query builder from `ui/dist/`. */
+/**
+ * Serves the bundled query builder from `ui/dist/`. From a checkout the
+ * bundle is built on first use; the compiled binary embeds it.
+ */
 const DIST = new URL("../ui/dist/", import.meta.url);
 
 const TYPES: Record<string, string> = {
@@ -7,19 +10,40 @@ const TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
 };
 
-/** The UI file for a path below the mount point (`/` or `/ui/...`), or null when it is not a UI path. */
+let building: Promise<void> | null = null;
+
+/** Builds ui/dist once when it is missing (running from a source checkout). */
+function ensureUiBuilt(): Promise<void> {
+  building ??= (async () => {
+    try {
+      await Deno.stat(new URL("app.js", DIST));
+    } catch {
+      const { buildUi } = await import("../ui/build.ts");
+      await buildUi();
+    }
+  })();
+  return building;
+}
+
+/** The UI file for a path below the mount point (`/`, `/ui/`, `/ui/app.js`), or null. */
 export async function uiResponse(pathname: string): Promise<Response | null> {
-  const rel = pathname === "/" || pathname === "/ui" || pathname === "/ui/"
+  const file = pathname === "/" || pathname === "/ui" || pathname === "/ui/"
     ? "index.html"
     : pathname.startsWith("/ui/")
-    ? pathname.slice(4)
+    ? pathname.slice(pathname.lastIndexOf("/") + 1)
     : null;
-  if (rel === null || rel.includes("..")) return null;
-  const ext = rel.slice(rel.lastIndexOf("."));
+  if (file === null || !/^[\w.-]+$/.test(file) || file.startsWith(".")) {
+    return null;
+  }
   try {
-    const body = await Deno.readFile(new URL(rel, DIST));
+    await ensureUiBuilt();
+    const body = await Deno.readFile(new URL(file, DIST));
+    const ext = file.slice(file.lastIndexOf("."));
     return new Response(body, {
-      headers: { "content-type": TYPES[ext] ?? "application/octet-stream" },
+      headers: {
+        "content-type": TYPES[ext] ?? "application/octet-stream",
+        "cache-control": "no-cache",
+      },
     });
   } catch {
     return null;

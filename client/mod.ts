@@ -1,0 +1,244 @@
+/**
+ * DataPressClient: a typed client for the datapress HTTP API, for Deno and
+ * the browser. The query builder UI uses it exactly as a user's program would.
+ *
+ * @example
+ * ```ts
+ * import { DataPressClient } from "./client/mod.ts";
+ * const dp = new DataPressClient("http://127.0.0.1:8000");
+ * const page = await dp.queryJson("accidents", {
+ *   columns: ["ID", "State"],
+ *   predicates: [{ col: "State", op: "eq", val: "TX" }],
+ *   page_size: 10,
+ * });
+ * console.log(page.rows);
+ * ```
+ */
+import { type Table, tableFromIPC } from "apache-arrow";
+
+export type Op =
+  | "eq"
+  | "neq"
+  | "gt"
+  | "gte"
+  | "lt"
+  | "lte"
+  | "like"
+  | "ilike"
+  | "in"
+  | "is_null"
+  | "is_not_null";
+
+export interface Predicate {
+  col: string;
+  op: Op;
+  val?: unknown;
+}
+
+export interface QueryBody {
+  columns?: string[];
+  predicates?: Predicate[];
+  order_by?: { col: string; dir?: "asc" | "desc" }[];
+  group_by?: string[];
+  aggregations?: {
+    col?: string;
+    op: "count" | "sum" | "avg" | "min" | "max";
+    alias?: string;
+  }[];
+  distinct?: boolean;
+  limit?: number | null;
+  page?: number;
+  page_size?: number;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface QueryPage {
+  dataset: string;
+  version: number;
+  columns: { name: string; type: string }[];
+  rows: Row[];
+  page: number;
+  page_size: number;
+  returned: number;
+  has_more: boolean;
+}
+
+export interface DatasetInfo {
+  name: string;
+  description: string;
+  format: string;
+  engine: string;
+  rows: number | null;
+  columns: number | null;
+  version: number | null;
+  loaded_at: string | null;
+}
+
+export interface SchemaInfo {
+  dataset: string;
+  columns: {
+    name: string;
+    type: string;
+    nullable: boolean;
+    indexed: boolean;
+  }[];
+  sample: Row | null;
+  rows: number;
+}
+
+export interface ErrorPayload {
+  error: { status: number; code: string; message: string; path?: string };
+}
+
+/** A non-2xx answer; `payload` is the server's JSON error when it sent one. */
+export class DataPressHTTPError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    readonly payload: ErrorPayload | null,
+  ) {
+    super(payload?.error.message ?? `HTTP ${status}: ${body.slice(0, 200)}`);
+    this.name = "DataPressHTTPError";
+  }
+}
+
+export interface ClientOptions {
+  /** Bearer token sent as `Authorization: Bearer ...`. */
+  token?: string;
+  fetch?: typeof fetch;
+}
+
+const ARROW = "application/vnd.apache.arrow.stream";
+
+export class DataPressClient {
+  readonly baseUrl: string;
+  #token?: string;
+  #fetch: typeof fetch;
+
+  constructor(baseUrl: string, opts: ClientOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+    this.#token = opts.token;
+    this.#fetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  async #request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
+    const h: Record<string, string> = { ...headers };
+    if (this.#token) h.authorization = `Bearer ${this.#token}`;
+    if (body !== undefined) h["content-type"] = "application/json";
+    const res = await this.#fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) {
+      const text = await res.text();
+      let payload: ErrorPayload | null = null;
+      try {
+        const parsed = JSON.parse(text);
+        if (parsed && typeof parsed === "object" && "error" in parsed) {
+          payload = parsed;
+        }
+      } catch {
+        // Not JSON: keep the text in `.body`.
+      }
+      throw new DataPressHTTPError(res.status, text, payload);
+    }
+    return res;
+  }
+
+  async #json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return await (await this.#request(method, path, body)).json() as T;
+  }
+
+  static #ds(name: string): string {
+    return `/api/v1/datasets/${encodeURIComponent(name)}`;
+  }
+
+  healthz(): Promise<{ status: string }> {
+    return this.#json("GET", "/healthz");
+  }
+
+  readyz(): Promise<{ status: string; datasets: number }> {
+    return this.#json("GET", "/readyz");
+  }
+
+  /** The names of the served datasets. */
+  async datasets(): Promise<string[]> {
+    return (await this.datasetInfo()).map((d) => d.name);
+  }
+
+  async datasetInfo(): Promise<DatasetInfo[]> {
+    return (await this.#json<{ datasets: DatasetInfo[] }>(
+      "GET",
+      "/api/v1/datasets",
+    )).datasets;
+  }
+
+  schema(name: string): Promise<SchemaInfo> {
+    return this.#json("GET", `${DataPressClient.#ds(name)}/schema`);
+  }
+
+  async count(name: string, predicates: Predicate[] = []): Promise<number> {
+    return (await this.#json<{ count: number }>(
+      "POST",
+      `${DataPressClient.#ds(name)}/count`,
+      { predicates },
+    )).count;
+  }
+
+  /** One page as an Arrow table (Arrow IPC on the wire). */
+  async query(name: string, body: QueryBody = {}): Promise<Table> {
+    const res = await this.#request(
+      "POST",
+      `${DataPressClient.#ds(name)}/query`,
+      body,
+      { accept: ARROW },
+    );
+    return tableFromIPC(new Uint8Array(await res.arrayBuffer()));
+  }
+
+  /** One page as the JSON envelope, verbatim. */
+  queryJson(name: string, body: QueryBody = {}): Promise<QueryPage> {
+    return this.#json("POST", `${DataPressClient.#ds(name)}/query`, body);
+  }
+
+  /** Every page from `body.page` (default 1) until `has_more` is false. */
+  async *queryAll(
+    name: string,
+    body: QueryBody = {},
+  ): AsyncGenerator<QueryPage> {
+    let page = body.page ?? 1;
+    for (;;) {
+      const p = await this.queryJson(name, { ...body, page });
+      yield p;
+      if (!p.has_more) return;
+      page++;
+    }
+  }
+
+  /** All rows of every page. */
+  async collectAll(name: string, body: QueryBody = {}): Promise<Row[]> {
+    const rows: Row[] = [];
+    for await (const p of this.queryAll(name, body)) rows.push(...p.rows);
+    return rows;
+  }
+
+  reload(
+    name: string,
+    adminToken?: string,
+  ): Promise<
+    { dataset: string; rows: number; elapsed_ms: number; version: number }
+  > {
+    const path = `${DataPressClient.#ds(name)}/reload`;
+    if (!adminToken) return this.#json("POST", path);
+    return this.#request("POST", path, undefined, {
+      "x-admin-token": adminToken,
+    }).then((r) => r.json());
+  }
+}
