@@ -1,6 +1,6 @@
 /** The datapress query builder: talks to the server only through DataPressClient. */
 import { render } from "preact";
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import {
   DataPressClient,
   DataPressHTTPError,
@@ -93,10 +93,11 @@ function App() {
     });
   }, [client]);
 
+  const runRef = useRef<(s: UiState, push?: boolean) => void>(() => {});
   useEffect(() => {
     const onPop = () => {
       const s = stateFromHash(location.hash);
-      if (s) setState(s);
+      if (s) runRef.current(s, false);
     };
     addEventListener("popstate", onPop);
     return () => removeEventListener("popstate", onPop);
@@ -133,6 +134,7 @@ function App() {
     }
   }
 
+  runRef.current = run;
   const update = (patch: Partial<UiState>) => setState({ ...state, ...patch });
   const cols = schema?.columns ?? [];
   const body = toBody(state, types);
@@ -313,7 +315,9 @@ function App() {
                             .value as typeof p.op,
                         })}
                     >
-                      {opsFor(type).map((o) => <option value={o}>{o}</option>)}
+                      {opsFor(type).map((o) => (
+                        <option key={o} value={o}>{o}</option>
+                      ))}
                     </select>
                     {p.op !== "is_null" && p.op !== "is_not_null" && (
                       type === "bool" && p.op !== "in"
@@ -395,7 +399,7 @@ function App() {
                       ...state.aggregations.map((a) =>
                         a.alias || (a.col ? `${a.op}_${a.col}` : a.op)
                       ),
-                    ].map((n) => <option value={n}>{n}</option>)}
+                    ].map((n) => <option key={n} value={n}>{n}</option>)}
                   </select>
                   <select
                     value={o.dir}

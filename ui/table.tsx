@@ -26,7 +26,11 @@ export function ResultsTable({ page }: { page: QueryPage }) {
     >
       <table>
         <thead>
-          <tr>{page.columns.map((c) => <th title={c.type}>{c.name}</th>)}</tr>
+          <tr>
+            {page.columns.map((c) => (
+              <th key={c.name} title={c.type}>{c.name}</th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           <tr style={{ height: `${first * ROW_HEIGHT}px` }} />
