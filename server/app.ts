@@ -60,14 +60,21 @@ async function createEngine(config: ServerConfig): Promise<Engine> {
   return await DuckDBEngine.create({ threads: config.workers });
 }
 
+export interface AppOptions {
+  engine?: Engine;
+  /** Overrides the ADMIN_TOKEN environment variable (tests, embedding). */
+  adminToken?: string;
+}
+
 export async function createApp(
   config: ServerConfig,
-  opts: { engine?: Engine } = {},
+  opts: AppOptions = {},
 ): Promise<App> {
   const engine = opts.engine ?? await createEngine(config);
   const store = await MetaStore.open(config.kv);
   const auth = await createAuthenticator(
     config.auth ?? { enabled: false } as never,
+    { adminToken: opts.adminToken },
   );
   const ctx: Context = {
     config,

@@ -68,6 +68,8 @@ function App() {
     stateFromHash(location.hash) ?? emptyState()
   );
   const [result, setResult] = useState<QueryPage | null>(null);
+  /** The group columns of the query that produced `result`. */
+  const [resultGroups, setResultGroups] = useState<string[]>([]);
   const [total, setTotal] = useState<number | null>(null);
   const [elapsed, setElapsed] = useState<number | null>(null);
   const [err, setErr] = useState<ApiErr | null>(null);
@@ -126,6 +128,7 @@ function App() {
       ]);
       setElapsed(performance.now() - t0);
       setResult(page);
+      setResultGroups(s.groupBy);
       setTotal(n);
       setErr(null);
     } catch (e) {
@@ -608,9 +611,9 @@ function App() {
               </button>
             </div>
             {copied && <pre class="copied">{copied}</pre>}
-            {state.groupBy.length > 0 &&
-              result.columns.length > state.groupBy.length && (
-              <Chart page={result} groups={state.groupBy} />
+            {resultGroups.length > 0 &&
+              result.columns.length > resultGroups.length && (
+              <Chart page={result} groups={resultGroups} />
             )}
             <ResultsTable page={result} />
           </section>

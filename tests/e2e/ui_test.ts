@@ -152,7 +152,8 @@ Deno.test({
       await page.getByTestId("group-state").check();
       await page.getByTestId("add-agg").click();
       await page.getByTestId("run").click();
-      await page.getByTestId("chart").waitFor();
+      // One bar per state (five names and null).
+      await page.getByTestId("chart").locator("rect").nth(5).waitFor();
       assert.equal(await page.getByTestId("chart").locator("rect").count(), 6);
       await shot(page, "grouped");
 

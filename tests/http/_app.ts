@@ -18,6 +18,7 @@ export interface TestApp {
 export async function testApp(
   overrides: Partial<ServerConfig> = {},
   path?: string,
+  adminToken = "",
 ): Promise<TestApp> {
   const file = path ?? await writeFixture();
   const config: ServerConfig = {
@@ -33,7 +34,7 @@ export async function testApp(
     }],
     ...overrides,
   };
-  const app = await createApp(config);
+  const app = await createApp(config, { adminToken });
   await app.loadAll();
   return {
     app,

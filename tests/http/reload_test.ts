@@ -22,8 +22,7 @@ Deno.test("reload swaps atomically under concurrent queries; a failed reload kee
   const dir = await Deno.makeTempDir();
   const path = `${dir}/data.parquet`;
   await writeVersion(path, 1000, 1);
-  Deno.env.set("ADMIN_TOKEN", "s3cret");
-  const t = await testApp({}, path);
+  const t = await testApp({}, path, "s3cret");
   try {
     assert.equal(
       (await t.call("POST", "/api/v1/datasets/fx/reload", undefined, {
@@ -83,7 +82,6 @@ Deno.test("reload swaps atomically under concurrent queries; a failed reload kee
       .json();
     assert.equal(still.count, 1004);
   } finally {
-    Deno.env.delete("ADMIN_TOKEN");
     await t.close();
   }
 });
