@@ -104,10 +104,12 @@ function columnData(col: ColumnVector, n: number): arrow.Data {
     case "date":
     case "timestamp":
     case "time":
-      return arrow.makeData({
-        ...base,
-        data: (col.values as Int32Array).subarray(0, n),
-      } as unknown as Parameters<typeof arrow.makeData>[0]) as arrow.Data;
+      return arrow.makeData(
+        {
+          ...base,
+          data: (col.values as Int32Array).subarray(0, n),
+        } as unknown as Parameters<typeof arrow.makeData>[0],
+      ) as arrow.Data;
     case "decimal": {
       const src = col.values as bigint[];
       const words = new Uint32Array(n * 4);

@@ -9,8 +9,10 @@ import {
   decimalText,
   float32Json,
   float64Json,
+  int64AsSafeNumber,
   int64Json,
   timestampText,
+  timestampTextSafe,
   timeText,
   valueJson,
 } from "./values.ts";
@@ -32,7 +34,13 @@ export function columnJson(col: ColumnVector, n: number): string[] {
     case "int":
       if (t.bits === 64) {
         const a = v as BigInt64Array | BigUint64Array;
-        for (let i = 0; i < n; i++) out[i] = int64Json(a[i]!);
+        const words = t.signed
+          ? new Int32Array(a.buffer, a.byteOffset, n * 2)
+          : null;
+        for (let i = 0; i < n; i++) {
+          const safe = words ? int64AsSafeNumber(words, i) : null;
+          out[i] = safe !== null ? String(safe) : int64Json(a[i]!);
+        }
       } else {
         const a = v as Int32Array;
         for (let i = 0; i < n; i++) out[i] = String(a[i]);
@@ -72,10 +80,18 @@ export function columnJson(col: ColumnVector, n: number): string[] {
     }
     case "timestamp": {
       const a = v as BigInt64Array;
+      const words = new Int32Array(a.buffer, a.byteOffset, n * 2);
       for (let i = 0; i < n; i++) {
-        out[i] = valid && !valid[i]
-          ? NULL
-          : `"${timestampText(a[i]!, t.unit, t.utc)}"`;
+        if (valid && !valid[i]) {
+          out[i] = NULL;
+          continue;
+        }
+        const safe = int64AsSafeNumber(words, i);
+        out[i] = `"${
+          safe !== null
+            ? timestampTextSafe(safe, t.unit, t.utc)
+            : timestampText(a[i]!, t.unit, t.utc)
+        }"`;
       }
       break;
     }

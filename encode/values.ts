@@ -6,6 +6,18 @@ import type { DataType, NestedValue, TimeUnit } from "../query/types.ts";
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/**
+ * A 64-bit integer stored at `i` of `words` (an Int32Array view of a
+ * BigInt64Array) as a number, or null when it is not a safe integer. Reading
+ * the two halves avoids allocating a BigInt per value on hot paths.
+ */
+export function int64AsSafeNumber(words: Int32Array, i: number): number | null {
+  const hi = words[2 * i + 1]!;
+  if (hi > 0x1fffff || hi < -0x200000) return null;
+  const n = hi * 4294967296 + (words[2 * i]! >>> 0);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
 /** int64/uint64: a JSON number inside ±(2^53−1), a quoted decimal outside. */
 export function int64Json(v: bigint): string {
   return v > MAX_SAFE || v < -MAX_SAFE ? `"${v}"` : String(v);
@@ -71,24 +83,50 @@ export function dateText(days: number): string {
 }
 
 /** Fraction digits in groups of three, only as many groups as needed. */
-function fraction(sub: bigint, unit: TimeUnit): string {
-  if (sub === 0n) return "";
+function fraction(sub: number | bigint, unit: TimeUnit): string {
+  if (sub == 0) return "";
   let s = sub.toString().padStart(DIGITS[unit], "0");
   while (s.length > 3 && s.endsWith("000")) s = s.slice(0, -3);
   return "." + s;
 }
 
+const PER_SECOND_NUM: Record<TimeUnit, number> = {
+  s: 1,
+  ms: 1e3,
+  us: 1e6,
+  ns: 1e9,
+};
+
+function clock(secs: number): string {
+  return `${pad(Math.floor(secs / 3600), 2)}:${
+    pad(Math.floor(secs / 60) % 60, 2)
+  }:${pad(secs % 60, 2)}`;
+}
+
 /** HH:MM:SS[.fff] for units since midnight. */
 export function timeText(v: bigint, unit: TimeUnit): string {
   const per = PER_SECOND[unit];
-  const secs = Number(v / per);
-  return `${pad(Math.floor(secs / 3600), 2)}:${
-    pad(Math.floor(secs / 60) % 60, 2)
-  }:${pad(secs % 60, 2)}${fraction(v % per, unit)}`;
+  return clock(Number(v / per)) + fraction(v % per, unit);
+}
+
+// Pages often repeat dates; formatting each once keeps timestamps cheap.
+const dateCache = new Map<number, string>();
+
+function cachedDate(days: number): string {
+  let d = dateCache.get(days);
+  if (d === undefined) {
+    if (dateCache.size > 100_000) dateCache.clear();
+    d = dateText(days);
+    dateCache.set(days, d);
+  }
+  return d;
 }
 
 /** ISO-8601 for units since the epoch; `Z` exactly when the column is UTC-adjusted. */
 export function timestampText(v: bigint, unit: TimeUnit, utc: boolean): string {
+  if (v <= MAX_SAFE && v >= -MAX_SAFE) {
+    return timestampTextSafe(Number(v), unit, utc);
+  }
   const perDay = PER_SECOND[unit] * 86400n;
   let days = v / perDay;
   let rest = v % perDay;
@@ -97,6 +135,31 @@ export function timestampText(v: bigint, unit: TimeUnit, utc: boolean): string {
     days -= 1n;
   }
   return `${dateText(Number(days))}T${timeText(rest, unit)}${utc ? "Z" : ""}`;
+}
+
+/** `timestampText` for a value already known to be a safe integer (no BigInt work). */
+export function timestampTextSafe(
+  n: number,
+  unit: TimeUnit,
+  utc: boolean,
+): string {
+  const zone = utc ? "Z" : "";
+  // Exact in float64: every operand is an integer below 2^53.
+  const per = PER_SECOND_NUM[unit];
+  const perDay = per * 86400;
+  let days = Math.floor(n / perDay);
+  let rest = n - days * perDay;
+  if (rest < 0) {
+    days -= 1;
+    rest += perDay;
+  } else if (rest >= perDay) {
+    days += 1;
+    rest -= perDay;
+  }
+  const secs = Math.floor(rest / per);
+  return `${cachedDate(days)}T${clock(secs)}${
+    fraction(rest - secs * per, unit)
+  }${zone}`;
 }
 
 /** A decimal's unscaled integer with exactly `scale` fraction digits. */
