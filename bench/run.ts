@@ -21,19 +21,32 @@ const CONC = 64;
 const ENGINES = (Deno.env.get("BENCH_ENGINES") ?? "duckdb").split(",");
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
-const QUERIES: Record<string, { route: "query" | "count"; body: Record<string, unknown> }> = {
+const QUERIES: Record<
+  string,
+  { route: "query" | "count"; body: Record<string, unknown> }
+> = {
   "selective eq, page 50": {
     route: "query",
-    body: { predicates: [{ col: "Zipcode", op: "eq", val: "12345" }], page_size: 50 },
+    body: {
+      predicates: [{ col: "Zipcode", op: "eq", val: "12345" }],
+      page_size: 50,
+    },
   },
   "count {}": { route: "count", body: {} },
   "group_by State": {
     route: "query",
-    body: { group_by: ["State"], aggregations: [{ op: "count" }, { op: "avg", col: "Severity" }] },
+    body: {
+      group_by: ["State"],
+      aggregations: [{ op: "count" }, { op: "avg", col: "Severity" }],
+    },
   },
   "order_by page 50": {
     route: "query",
-    body: { columns: ["ID", "Start_Time", "State"], order_by: [{ col: "Start_Time", dir: "desc" }], page_size: 50 },
+    body: {
+      columns: ["ID", "Start_Time", "State"],
+      order_by: [{ col: "Start_Time", dir: "desc" }],
+      page_size: 50,
+    },
   },
 };
 
@@ -44,19 +57,44 @@ interface Load {
 }
 
 async function wrk(url: string, body?: string): Promise<Load> {
-  const args = ["-t2", `-c${CONC}`, `-d${SECONDS}s`, "--timeout", "60s", "--latency"];
-  if (body !== undefined) args.push("-s", new URL("./wrk_post.lua", import.meta.url).pathname);
-  const out = await new Deno.Command("wrk", { args: [...args, url], env: { BODY: body ?? "" }, stdout: "piped" }).output();
+  const args = [
+    "-t2",
+    `-c${CONC}`,
+    `-d${SECONDS}s`,
+    "--timeout",
+    "60s",
+    "--latency",
+  ];
+  if (body !== undefined) {
+    args.push("-s", new URL("./wrk_post.lua", import.meta.url).pathname);
+  }
+  const out = await new Deno.Command("wrk", {
+    args: [...args, url],
+    env: { BODY: body ?? "" },
+    stdout: "piped",
+  }).output();
   const text = new TextDecoder().decode(out.stdout);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(text);
-  if (non2xx) throw new Error(`wrk saw ${non2xx[1]} failed answers for ${url} ${body}`);
-  return { rps, p50: /50%\s+(\S+)/.exec(text)?.[1] ?? "?", p99: /99%\s+(\S+)/.exec(text)?.[1] ?? "?" };
+  if (non2xx) {
+    throw new Error(`wrk saw ${non2xx[1]} failed answers for ${url} ${body}`);
+  }
+  return {
+    rps,
+    p50: /50%\s+(\S+)/.exec(text)?.[1] ?? "?",
+    p99: /99%\s+(\S+)/.exec(text)?.[1] ?? "?",
+  };
 }
 
-async function spawnServer(args: string[]): Promise<{ url: string; child: Deno.ChildProcess; readyMs: number }> {
+async function spawnServer(
+  args: string[],
+): Promise<{ url: string; child: Deno.ChildProcess; readyMs: number }> {
   const t0 = performance.now();
-  const child = new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "inherit" }).spawn();
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   let url = "";
@@ -68,7 +106,11 @@ async function spawnServer(args: string[]): Promise<{ url: string; child: Deno.C
   }
   reader.releaseLock();
   child.stdout.cancel().catch(() => {});
-  while ((await fetch(`${url}/readyz`).then((r) => r.body?.cancel().then(() => r.status))) !== 200) {
+  while (
+    (await fetch(`${url}/readyz`).then((r) =>
+      r.body?.cancel().then(() => r.status)
+    )) !== 200
+  ) {
     await new Promise((r) => setTimeout(r, 5));
   }
   return { url, child, readyMs: performance.now() - t0 };
@@ -80,7 +122,10 @@ async function peakRssMb(pid: number): Promise<number> {
 }
 
 /** Runs `sql` with CONC requests in flight over a pool of connections for SECONDS. */
-async function inProcess(sqlOf: () => { sql: string; params: string[] }, conns: import("@duckdb/node-api").DuckDBConnection[]): Promise<Load> {
+async function inProcess(
+  sqlOf: () => { sql: string; params: string[] },
+  conns: import("@duckdb/node-api").DuckDBConnection[],
+): Promise<Load> {
   const idle = [...conns];
   const waiters: ((c: typeof conns[number]) => void)[] = [];
   const lat: number[] = [];
@@ -88,7 +133,8 @@ async function inProcess(sqlOf: () => { sql: string; params: string[] }, conns: 
   await Promise.all(Array.from({ length: CONC }, async () => {
     while (performance.now() < end) {
       const t = performance.now();
-      const c = idle.pop() ?? await new Promise<typeof conns[number]>((r) => waiters.push(r));
+      const c = idle.pop() ??
+        await new Promise<typeof conns[number]>((r) => waiters.push(r));
       try {
         const { sql, params } = sqlOf();
         const r = await c.run(sql, params);
@@ -131,72 +177,156 @@ try {
   await generateAccidents(DATA, ROWS);
 }
 const size = (await Deno.stat(DATA)).size;
-say(`data: ${DATA.split("/").pop()} ${ROWS.toLocaleString()} rows, ${(size / 1e6).toFixed(1)} MB; wrk -t2 -c${CONC} -d${SECONDS}s; ${navigator.hardwareConcurrency} cores`);
+say(
+  `data: ${DATA.split("/").pop()} ${ROWS.toLocaleString()} rows, ${
+    (size / 1e6).toFixed(1)
+  } MB; wrk -t2 -c${CONC} -d${SECONDS}s; ${navigator.hardwareConcurrency} cores`,
+);
 say("");
 
-const base = await spawnServer(["run", "-A", new URL("./baseline_server.ts", import.meta.url).pathname]);
+const base = await spawnServer([
+  "run",
+  "-A",
+  new URL("./baseline_server.ts", import.meta.url).pathname,
+]);
 const baseline = await wrk(`${base.url}/`);
 base.child.kill("SIGTERM");
 await base.child.status;
 say(`| measurement | rps | p50 | p99 | ratio |`);
 say(`|---|---|---|---|---|`);
-say(`| bare Deno.serve JSON (baseline) | ${baseline.rps.toFixed(0)} | ${baseline.p50} | ${baseline.p99} | 1.00 |`);
+say(
+  `| bare Deno.serve JSON (baseline) | ${
+    baseline.rps.toFixed(0)
+  } | ${baseline.p50} | ${baseline.p99} | 1.00 |`,
+);
 
 // In-process DuckDB: the same view and the same SQL text the engine runs.
 const source = await resolveSource({ name: "accidents", source: DATA });
 const schema = source.schema;
 const db = await DuckDBInstance.create(":memory:");
-const conns = await Promise.all(Array.from({ length: Math.max(2, navigator.hardwareConcurrency) }, () => db.connect()));
+const conns = await Promise.all(
+  Array.from(
+    { length: Math.max(2, navigator.hardwareConcurrency) },
+    () => db.connect(),
+  ),
+);
 await conns[0]!.run("LOAD icu; SET GLOBAL TimeZone = 'UTC'");
-await conns[0]!.run(`CREATE VIEW bench AS ${relationSql(source, source.files)}`);
+await conns[0]!.run(
+  `CREATE VIEW bench AS ${relationSql(source, source.files)}`,
+);
 const rel = quoteIdent("bench");
 const sqlFor = (q: typeof QUERIES[string]) => {
   if (q.route === "count") return buildCountSql([], rel);
-  const plan = planQuery(parseQueryBody(q.body), schema, { maxPageSize: 100_000 });
+  const plan = planQuery(parseQueryBody(q.body), schema, {
+    maxPageSize: 100_000,
+  });
   return buildQuerySql(plan, rel, { multiFile: false });
 };
 const inproc: Record<string, Load> = {};
 for (const [name, q] of Object.entries(QUERIES)) {
   const s = sqlFor(q);
   inproc[name] = await inProcess(() => s, conns);
-  say(`| in-process DuckDB: ${name} | ${inproc[name]!.rps.toFixed(0)} | ${inproc[name]!.p50} | ${inproc[name]!.p99} | ${(inproc[name]!.rps / baseline.rps).toFixed(2)} of baseline |`);
+  say(
+    `| in-process DuckDB: ${name} | ${inproc[name]!.rps.toFixed(0)} | ${
+      inproc[name]!.p50
+    } | ${inproc[name]!.p99} | ${
+      (inproc[name]!.rps / baseline.rps).toFixed(2)
+    } of baseline |`,
+  );
 }
 
-const bigBody = { columns: ["ID", "Severity", "Start_Time", "State", "Temperature(F)"], page_size: 100_000 };
-const bigPlan = planQuery(parseQueryBody(bigBody) as QueryRequest, schema, { maxPageSize: 100_000 });
+const bigBody = {
+  columns: ["ID", "Severity", "Start_Time", "State", "Temperature(F)"],
+  page_size: 100_000,
+};
+const bigPlan = planQuery(parseQueryBody(bigBody) as QueryRequest, schema, {
+  maxPageSize: 100_000,
+});
 const bigSql = buildQuerySql(bigPlan, rel, { multiFile: false });
-const inprocPage = await timeIt(async () => (await conns[0]!.run(bigSql.sql, bigSql.params)).getRows());
+const inprocPage = await timeIt(async () =>
+  (await conns[0]!.run(bigSql.sql, bigSql.params)).getRows()
+);
 const jsonOut = await Deno.makeTempFile({ suffix: ".json" });
-const duckJson = await timeIt(() => conns[0]!.run(`COPY (${bigSql.sql}) TO '${jsonOut}' (FORMAT json, ARRAY true)`, bigSql.params));
+const duckJson = await timeIt(() =>
+  conns[0]!.run(
+    `COPY (${bigSql.sql}) TO '${jsonOut}' (FORMAT json, ARRAY true)`,
+    bigSql.params,
+  )
+);
 say("");
 
 for (const engine of ENGINES) {
-  const srv = await spawnServer(["run", "-A", MAIN, "serve", `accidents=${DATA}`, "--engine", engine, "--port", "0", "--kv", ":memory:"]);
-  say(`### engine ${engine}: ready in ${srv.readyMs.toFixed(0)} ms from spawn (process start, module load, dataset load)`);
+  const srv = await spawnServer([
+    "run",
+    "-A",
+    MAIN,
+    "serve",
+    `accidents=${DATA}`,
+    "--engine",
+    engine,
+    "--port",
+    "0",
+    "--kv",
+    ":memory:",
+  ]);
+  say(
+    `### engine ${engine}: ready in ${
+      srv.readyMs.toFixed(0)
+    } ms from spawn (process start, module load, dataset load)`,
+  );
   say("");
   say(`| ${engine} | rps | p50 | p99 | vs baseline | vs in-process DuckDB |`);
   say(`|---|---|---|---|---|---|`);
   for (const [name, q] of Object.entries(QUERIES)) {
-    const r = await wrk(`${srv.url}/api/v1/datasets/accidents/${q.route}`, JSON.stringify(q.body));
-    say(`| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${(r.rps / baseline.rps).toFixed(2)} | ${(r.rps / inproc[name]!.rps).toFixed(2)} |`);
+    const r = await wrk(
+      `${srv.url}/api/v1/datasets/accidents/${q.route}`,
+      JSON.stringify(q.body),
+    );
+    say(
+      `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${
+        (r.rps / baseline.rps).toFixed(2)
+      } | ${(r.rps / inproc[name]!.rps).toFixed(2)} |`,
+    );
   }
   const post = (headers: Record<string, string>) =>
     fetch(`${srv.url}/api/v1/datasets/accidents/query`, {
       method: "POST",
-      headers: { "content-type": "application/json", "accept-encoding": "identity", ...headers },
+      headers: {
+        "content-type": "application/json",
+        "accept-encoding": "identity",
+        ...headers,
+      },
       body: JSON.stringify(bigBody),
     }).then((r) => r.arrayBuffer());
-  const arrowMs = await timeIt(() => post({ accept: "application/vnd.apache.arrow.stream" }));
+  const arrowMs = await timeIt(() =>
+    post({ accept: "application/vnd.apache.arrow.stream" })
+  );
   const jsonMs = await timeIt(() => post({}));
   say("");
   say(`| 100,000 rows × 5 columns | ms | ratio |`);
   say(`|---|---|---|`);
   say(`| in-process DuckDB (query + rows) | ${inprocPage.toFixed(0)} | 1.00 |`);
-  say(`| DuckDB's own JSON writer (COPY … FORMAT json) | ${duckJson.toFixed(0)} | 1.00 |`);
-  say(`| ${engine} Arrow over HTTP | ${arrowMs.toFixed(0)} | ${(arrowMs / inprocPage).toFixed(2)}× in-process |`);
-  say(`| ${engine} JSON over HTTP | ${jsonMs.toFixed(0)} | ${(jsonMs / duckJson).toFixed(2)}× DuckDB JSON writer |`);
+  say(
+    `| DuckDB's own JSON writer (COPY … FORMAT json) | ${
+      duckJson.toFixed(0)
+    } | 1.00 |`,
+  );
+  say(
+    `| ${engine} Arrow over HTTP | ${arrowMs.toFixed(0)} | ${
+      (arrowMs / inprocPage).toFixed(2)
+    }× in-process |`,
+  );
+  say(
+    `| ${engine} JSON over HTTP | ${jsonMs.toFixed(0)} | ${
+      (jsonMs / duckJson).toFixed(2)
+    }× DuckDB JSON writer |`,
+  );
   say("");
-  say(`peak RSS of the ${engine} server: ${(await peakRssMb(srv.child.pid)).toFixed(0)} MB`);
+  say(
+    `peak RSS of the ${engine} server: ${
+      (await peakRssMb(srv.child.pid)).toFixed(0)
+    } MB`,
+  );
   say("");
   srv.child.kill("SIGTERM");
   await srv.child.status;
@@ -208,4 +338,9 @@ const readme = new URL("./README.md", import.meta.url);
 const doc = await Deno.readTextFile(readme).catch(() => "");
 const marker = "<!-- figures -->";
 const head = doc.includes(marker) ? doc.slice(0, doc.indexOf(marker)) : doc;
-await Deno.writeTextFile(readme, `${head}${marker}\n\nLatest run (${new Date().toISOString().slice(0, 10)}):\n\n${lines.join("\n")}\n`);
+await Deno.writeTextFile(
+  readme,
+  `${head}${marker}\n\nLatest run (${
+    new Date().toISOString().slice(0, 10)
+  }):\n\n${lines.join("\n")}\n`,
+);

@@ -107,7 +107,7 @@ function columnData(col: ColumnVector, n: number): arrow.Data {
       return arrow.makeData(
         {
           ...base,
-          data: (col.values as Int32Array).subarray(0, n),
+          data: zeroNulls((col.values as Int32Array).subarray(0, n), col.valid),
         } as unknown as Parameters<typeof arrow.makeData>[0],
       ) as arrow.Data;
     case "decimal": {
@@ -255,4 +255,22 @@ export function encodeArrowStream(
 
 function emptyColumns(fields: Field[]): ColumnVector[] {
   return fields.map((field) => ({ field, values: [], valid: null }));
+}
+
+/**
+ * Slots behind a null hold whatever the engine left there; zeroing them
+ * makes the IPC bytes a function of the values alone, the same for every engine.
+ */
+function zeroNulls<T extends Int32Array>(
+  values: T,
+  valid: Uint8Array | null,
+): T {
+  if (!valid) return values;
+  const out = values.slice() as T;
+  const zero =
+    (out instanceof BigInt64Array || out instanceof BigUint64Array
+      ? 0n
+      : 0) as never;
+  for (let i = 0; i < out.length; i++) if (!valid[i]) out[i] = zero;
+  return out;
 }

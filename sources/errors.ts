@@ -9,3 +9,15 @@ export class SourceError extends Error {
     this.name = "SourceError";
   }
 }
+
+/** `cannot read source of dataset "NAME": WHY`, the one phrasing of source failures. */
+export function sourceError(
+  dataset: string,
+  why: string,
+  detail?: string,
+): SourceError {
+  return new SourceError(
+    `cannot read source of dataset "${dataset}": ${why}`,
+    detail,
+  );
+}

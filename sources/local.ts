@@ -1,33 +1,24 @@
-/** The local file system as an ObjectStore (absolute paths). */
+/** The local file system as an ObjectStore; paths are absolute, versions are mtimes. */
 import type { ObjectInfo, ObjectStore } from "./types.ts";
 
 export class LocalStore implements ObjectStore {
+  /** Every file under the directory `prefix`, recursively (symlinks followed), sorted by path. */
   async list(prefix: string): Promise<ObjectInfo[]> {
     const out: ObjectInfo[] = [];
-    const walk = async (dir: string) => {
-      for await (const e of Deno.readDir(dir)) {
-        const path = `${dir}/${e.name}`;
-        if (e.isDirectory) await walk(path);
-        else if (e.isFile) {
-          const s = await Deno.stat(path);
-          out.push({
-            path,
-            size: s.size,
-            version: String(s.mtime?.getTime() ?? 0),
-          });
-        }
-      }
-    };
-    await walk(prefix.replace(/\/+$/, ""));
+    await walk(prefix.replace(/(.)\/+$/, "$1"), out);
     return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   }
 
+  /** The file at `path`; null when it does not exist or is a directory. */
   async stat(path: string): Promise<ObjectInfo | null> {
     try {
       const s = await Deno.stat(path);
-      return { path, size: s.size, version: String(s.mtime?.getTime() ?? 0) };
+      return s.isFile ? info(path, s) : null;
     } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return null;
+      if (
+        e instanceof Deno.errors.NotFound ||
+        e instanceof Deno.errors.NotADirectory
+      ) return null;
       throw e;
     }
   }
@@ -39,4 +30,21 @@ export class LocalStore implements ObjectStore {
   localPath(path: string): Promise<string> {
     return Promise.resolve(path);
   }
+}
+
+function info(path: string, s: Deno.FileInfo): ObjectInfo {
+  return { path, size: s.size, version: String(s.mtime?.getTime() ?? 0) };
+}
+
+async function walk(dir: string, out: ObjectInfo[]): Promise<void> {
+  const entries: Deno.DirEntry[] = [];
+  for await (const e of Deno.readDir(dir)) entries.push(e);
+  const base = dir === "/" ? "" : dir;
+  await Promise.all(entries.map(async (e) => {
+    const path = `${base}/${e.name}`;
+    if (e.isDirectory) return walk(path, out);
+    const s = await Deno.stat(path).catch(() => null); // vanished or dangling link
+    if (s?.isFile) out.push(info(path, s));
+    else if (s?.isDirectory && e.isSymlink) await walk(path, out);
+  }));
 }

@@ -143,11 +143,15 @@ function field(n: Node): Field {
   return {
     name: n.element.name,
     type: nodeType(n),
-    nullable: n.element.repetition_type !== "REQUIRED",
+    // A top-level REPEATED field is a list that is empty, never null.
+    nullable: n.element.repetition_type === "OPTIONAL",
   };
 }
 
-/** The top-level columns of a parquet file's schema elements. */
+/**
+ * The top-level columns of a parquet file's schema elements (the flattened
+ * `schema` list of the footer, root first).
+ */
 export function parquetToSchema(elements: SchemaElement[]): Schema {
   return { fields: tree(elements).children.map(field) };
 }

@@ -22,6 +22,11 @@ export interface SourceFile {
    * (Delta column mapping); absent = names are the same.
    */
   physicalNames?: Record<string, string>;
+  /**
+   * Columns of the unified schema this file does not hold; engines read them
+   * as nulls for its rows. Absent = the file holds every column.
+   */
+  missingColumns?: string[];
 }
 
 export interface ResolvedSource {

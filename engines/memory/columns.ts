@@ -1,0 +1,97 @@
+/**
+ * In-memory columns: the ResultBatch layouts of query/types.ts, with strings
+ * dictionary-encoded (codes + dictionary + each entry's rank in UTF-8 byte
+ * order) so equality, ordering and grouping on strings compare integers.
+ */
+import type { ColumnVector, DataType, Field } from "../../query/types.ts";
+
+export interface StoredColumn {
+  field: Field;
+  /** Typed array (or array) in the ColumnVector layout; dictionary codes for strings. */
+  values: ColumnVector["values"] | Int32Array;
+  valid: Uint8Array | null;
+  /** Strings only: code → text, and code → rank in UTF-8 byte order. */
+  dict?: string[];
+  rank?: Int32Array;
+}
+
+const utf8 = new TextEncoder();
+
+/** Compares two strings by their UTF-8 bytes (code point order), like DuckDB. */
+export function compareUtf8(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Surrogates (astral code points) sort above U+E000..U+FFFF in UTF-8.
+    const sx = x >= 0xd800 && x <= 0xdfff;
+    const sy = y >= 0xd800 && y <= 0xdfff;
+    if (sx !== sy) {
+      const bx = utf8.encode(a.slice(i));
+      const by = utf8.encode(b.slice(i));
+      const m = Math.min(bx.length, by.length);
+      for (let j = 0; j < m; j++) if (bx[j] !== by[j]) return bx[j]! - by[j]!;
+      return bx.length - by.length;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/** Dictionary-encodes a string column. */
+export function encodeStrings(
+  field: Field,
+  values: string[],
+  valid: Uint8Array | null,
+  n: number,
+): StoredColumn {
+  const codes = new Int32Array(n);
+  const index = new Map<string, number>();
+  const dict: string[] = [];
+  for (let i = 0; i < n; i++) {
+    if (valid && !valid[i]) {
+      codes[i] = -1;
+      continue;
+    }
+    const s = values[i]!;
+    let c = index.get(s);
+    if (c === undefined) {
+      c = dict.length;
+      index.set(s, c);
+      dict.push(s);
+    }
+    codes[i] = c;
+  }
+  const order = dict.map((_, i) => i).sort((x, y) =>
+    compareUtf8(dict[x]!, dict[y]!)
+  );
+  const rank = new Int32Array(dict.length);
+  order.forEach((code, r) => rank[code] = r);
+  return { field, values: codes, valid, dict, rank };
+}
+
+export function isNull(col: StoredColumn, row: number): boolean {
+  return col.valid !== null && col.valid[row] === 0;
+}
+
+/** Bytes per value for the memory estimate and budget. */
+export function valueWidth(t: DataType): number {
+  switch (t.kind) {
+    case "bool":
+      return 1;
+    case "int":
+    case "float":
+      return t.bits / 8;
+    case "date":
+      return 4;
+    case "timestamp":
+    case "time":
+      return 8;
+    case "decimal":
+      return 16;
+    default:
+      return 16;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Row-level comparison with DuckDB's semantics: NaN equals NaN and sorts
+ * above every number, strings by UTF-8 bytes, decimals exactly, booleans
+ * false < true. Nulls are handled by the callers (filters never match them,
+ * sorts put them last).
+ */
+import type { Decimal, Scalar } from "../../query/types.ts";
+import { compareUtf8, type StoredColumn } from "./columns.ts";
+
+function cmpNum(a: number, b: number): number {
+  if (a !== a) return b !== b ? 0 : 1;
+  if (b !== b) return -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function cmpBig(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function cmpBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** unscaled·10^-scale vs d, exactly. */
+function cmpDecimal(unscaled: bigint, scale: number, d: Decimal): number {
+  const s = Math.max(scale, d.scale);
+  return cmpBig(
+    unscaled * 10n ** BigInt(s - scale),
+    d.unscaled * 10n ** BigInt(s - d.scale),
+  );
+}
+
+/** A comparator of two non-null rows of one column. */
+export function rowComparator(
+  col: StoredColumn,
+): (a: number, b: number) => number {
+  const t = col.field.type;
+  const v = col.values;
+  if (col.rank) {
+    const codes = v as Int32Array;
+    const rank = col.rank;
+    return (a, b) => rank[codes[a]!]! - rank[codes[b]!]!;
+  }
+  switch (t.kind) {
+    case "int":
+      if (t.bits === 64) {
+        const x = v as BigInt64Array;
+        return (a, b) => cmpBig(x[a]!, x[b]!);
+      }
+      return (a, b) => (v as Int32Array)[a]! - (v as Int32Array)[b]!;
+    case "float": {
+      const x = v as Float64Array;
+      return (a, b) => cmpNum(x[a]!, x[b]!);
+    }
+    case "decimal": {
+      const x = v as bigint[];
+      return (a, b) => cmpBig(x[a]!, x[b]!);
+    }
+    case "timestamp":
+    case "time": {
+      const x = v as BigInt64Array;
+      return (a, b) => cmpBig(x[a]!, x[b]!);
+    }
+    case "binary": {
+      const x = v as Uint8Array[];
+      return (a, b) => cmpBytes(x[a]!, x[b]!);
+    }
+    default:
+      return (a, b) => (v as Int32Array)[a]! - (v as Int32Array)[b]!;
+  }
+}
+
+/**
+ * A function comparing a non-null row with a constant (already in the
+ * column's scalar layout); for string columns it works on dictionary codes,
+ * so each distinct string is compared once.
+ */
+export function constComparator(
+  col: StoredColumn,
+  value: Scalar,
+): (row: number) => number {
+  const t = col.field.type;
+  const v = col.values;
+  if (col.dict) {
+    const s = value as string;
+    const perCode = Int8Array.from(
+      col.dict,
+      (d) => Math.sign(compareUtf8(d, s)),
+    );
+    const codes = v as Int32Array;
+    return (r) => perCode[codes[r]!]!;
+  }
+  switch (t.kind) {
+    case "int":
+      if (t.bits === 64) {
+        const x = v as BigInt64Array;
+        const c = value as bigint;
+        return (r) => cmpBig(x[r]!, c);
+      }
+      return (r) => cmpNum((v as Int32Array)[r]!, value as number);
+    case "float": {
+      const x = v as Float64Array;
+      // DuckDB casts the constant to the column type first.
+      const c = t.bits === 32 ? Math.fround(value as number) : value as number;
+      return (r) => cmpNum(x[r]!, c);
+    }
+    case "decimal": {
+      const x = v as bigint[];
+      return (r) => cmpDecimal(x[r]!, t.scale, value as Decimal);
+    }
+    case "timestamp":
+    case "time": {
+      const x = v as BigInt64Array;
+      return (r) => cmpBig(x[r]!, value as bigint);
+    }
+    case "binary": {
+      const x = v as Uint8Array[];
+      return (r) => cmpBytes(x[r]!, value as Uint8Array);
+    }
+    case "bool": {
+      const c = value ? 1 : 0;
+      return (r) => (v as Uint8Array)[r]! - c;
+    }
+    default:
+      return (r) => cmpNum((v as Int32Array)[r]!, value as number);
+  }
+}
+
+/** A hashable key of a non-null row's value (for grouping, distinct and indexes). */
+export function rowKey(
+  col: StoredColumn,
+): (row: number) => number | bigint | string {
+  const t = col.field.type;
+  const v = col.values;
+  if (col.dict) return (r) => (v as Int32Array)[r]!;
+  if (t.kind === "binary") return (r) => (v as Uint8Array[])[r]!.join(",");
+  if (t.kind === "decimal") return (r) => (v as bigint[])[r]!;
+  if (t.kind === "float") {
+    // -0 and 0 are one group, and so are all NaNs (Map keys use SameValueZero).
+    return (r) => (v as Float64Array)[r]!;
+  }
+  return (r) => (v as Int32Array | BigInt64Array)[r]!;
+}

@@ -1,0 +1,47 @@
+/** Selected rows of stored columns → the ColumnVector layout of a result. */
+import type { ColumnVector, Field, NestedValue } from "../../query/types.ts";
+import type { StoredColumn } from "./columns.ts";
+
+type Indexable = { length: number; [i: number]: unknown };
+
+export function gather(
+  col: StoredColumn,
+  rows: ArrayLike<number>,
+  field: Field = col.field,
+): ColumnVector {
+  const n = rows.length;
+  let valid: Uint8Array | null = null;
+  if (col.valid) {
+    valid = new Uint8Array(n);
+    let any = false;
+    for (let i = 0; i < n; i++) {
+      const ok = rows[i]! >= 0 ? col.valid[rows[i]!]! : 0;
+      valid[i] = ok;
+      if (!ok) any = true;
+    }
+    if (!any) valid = null;
+  }
+  if (col.dict) {
+    const codes = col.values as Int32Array;
+    const out = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const c = rows[i]! >= 0 ? codes[rows[i]!]! : -1;
+      out[i] = c >= 0 ? col.dict[c]! : "";
+    }
+    return { field, values: out, valid };
+  }
+  const src = col.values as unknown as Indexable;
+  if (ArrayBuffer.isView(src)) {
+    const Ctor =
+      (src as unknown as { constructor: new (n: number) => Indexable })
+        .constructor;
+    const out = new Ctor(n);
+    for (let i = 0; i < n; i++) if (rows[i]! >= 0) out[i] = src[rows[i]!];
+    return { field, values: out as unknown as ColumnVector["values"], valid };
+  }
+  const out = new Array<NestedValue>(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = rows[i]! >= 0 ? src[rows[i]!] as NestedValue : null;
+  }
+  return { field, values: out as ColumnVector["values"], valid };
+}
