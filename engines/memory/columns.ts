@@ -13,6 +13,8 @@ export interface StoredColumn {
   /** Strings only: code → text, and code → rank in UTF-8 byte order. */
   dict?: string[];
   rank?: Int32Array;
+  /** Strings only: text → code. */
+  codeOf?: Map<string, number>;
 }
 
 const utf8 = new TextEncoder();
@@ -69,7 +71,7 @@ export function encodeStrings(
   );
   const rank = new Int32Array(dict.length);
   order.forEach((code, r) => rank[code] = r);
-  return { field, values: codes, valid, dict, rank };
+  return { field, values: codes, valid, dict, rank, codeOf: index };
 }
 
 export function isNull(col: StoredColumn, row: number): boolean {

@@ -32,6 +32,22 @@ function cmpDecimal(unscaled: bigint, scale: number, d: Decimal): number {
   );
 }
 
+/** Compares 64-bit integers at rows a and b through their 32-bit halves (no BigInt allocation). */
+function words64(
+  x: BigInt64Array | BigUint64Array,
+  signed: boolean,
+): (a: number, b: number) => number {
+  const hi = signed
+    ? new Int32Array(x.buffer, x.byteOffset, x.length * 2)
+    : new Uint32Array(x.buffer, x.byteOffset, x.length * 2);
+  const lo = new Uint32Array(x.buffer, x.byteOffset, x.length * 2);
+  return (a, b) => {
+    const h = hi[2 * a + 1]! - hi[2 * b + 1]!;
+    if (h !== 0) return h;
+    return lo[2 * a]! - lo[2 * b]!;
+  };
+}
+
 /** A comparator of two non-null rows of one column. */
 export function rowComparator(
   col: StoredColumn,
@@ -45,10 +61,7 @@ export function rowComparator(
   }
   switch (t.kind) {
     case "int":
-      if (t.bits === 64) {
-        const x = v as BigInt64Array;
-        return (a, b) => cmpBig(x[a]!, x[b]!);
-      }
+      if (t.bits === 64) return words64(v as BigInt64Array, t.signed);
       return (a, b) => (v as Int32Array)[a]! - (v as Int32Array)[b]!;
     case "float": {
       const x = v as Float64Array;
@@ -59,10 +72,8 @@ export function rowComparator(
       return (a, b) => cmpBig(x[a]!, x[b]!);
     }
     case "timestamp":
-    case "time": {
-      const x = v as BigInt64Array;
-      return (a, b) => cmpBig(x[a]!, x[b]!);
-    }
+    case "time":
+      return words64(v as BigInt64Array, true);
     case "binary": {
       const x = v as Uint8Array[];
       return (a, b) => cmpBytes(x[a]!, x[b]!);

@@ -113,15 +113,32 @@ function aggregate(
     for (let g = 0; g < groups; g++) valid2[g] = seen[g]!;
     return stored(field, sums, valid2);
   }
-  const sums: bigint[] = new Array(groups).fill(0n);
   const x = c.values as ArrayLike<number | bigint>;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    if (!live(r)) continue;
-    const g = ids[i]!;
-    sums[g] = sums[g]! + BigInt(x[r]!);
-    counts[g]!++;
-    seen[g] = 1;
+  let sums: bigint[] | null = null;
+  if (t.kind === "int" && t.bits <= 32) {
+    // Float64 sums of 32-bit values are exact while they stay below 2^53.
+    const acc = new Float64Array(groups);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (!live(r)) continue;
+      acc[ids[i]!]! += x[r] as number;
+      counts[ids[i]!]!++;
+      seen[ids[i]!] = 1;
+    }
+    if (acc.every((v) => Math.abs(v) < 2 ** 53)) {
+      sums = Array.from(acc, (v) => BigInt(v));
+    } else counts.fill(0);
+  }
+  if (sums === null) {
+    sums = new Array(groups).fill(0n);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (!live(r)) continue;
+      const g = ids[i]!;
+      sums[g] = sums[g]! + BigInt(x[r]!);
+      counts[g]!++;
+      seen[g] = 1;
+    }
   }
   for (let g = 0; g < groups; g++) valid2[g] = seen[g]!;
   if (a.op === "avg") {

@@ -3,7 +3,7 @@
  * array, one row-id array) so an index costs two Int32Arrays per column.
  */
 import type { Decimal, Scalar } from "../../query/types.ts";
-import { compareUtf8, type StoredColumn } from "./columns.ts";
+import type { StoredColumn } from "./columns.ts";
 import { rowKey } from "./compare.ts";
 
 export interface EqIndex {
@@ -59,10 +59,7 @@ function constKey(
   col: StoredColumn,
   v: Scalar,
 ): number | bigint | string | undefined {
-  if (col.dict) {
-    const i = col.dict.findIndex((d) => compareUtf8(d, v as string) === 0);
-    return i < 0 ? undefined : i;
-  }
+  if (col.codeOf) return col.codeOf.get(v as string);
   const t = col.field.type;
   if (t.kind === "binary") return (v as Uint8Array).join(",");
   if (t.kind === "bool") return v ? 1 : 0;
