@@ -22,7 +22,8 @@ import { uiResponse } from "./static.ts";
 
 interface Route {
   method: string;
-  pattern: URLPattern;
+  /** Matches the full path; named groups are the path parameters. */
+  pattern: RegExp;
   label: string;
   auth: "read" | "reload" | null;
   handler: Handler;
@@ -87,7 +88,7 @@ export async function createApp(
   for (const d of config.datasets) ctx.registry.add(d);
   const routes: Route[] = ROUTES.map(([method, path, authNeed, handler]) => ({
     method,
-    pattern: new URLPattern({ pathname: config.prefix + path }),
+    pattern: routeRegExp(config.prefix + path),
     label: path,
     auth: authNeed,
     handler,
@@ -158,7 +159,7 @@ export async function createApp(
       );
       return { res, label: "metrics", streamed: false };
     }
-    const matches = routes.filter((r) => r.pattern.test({ pathname: path }));
+    const matches = routes.filter((r) => r.pattern.test(path));
     if (matches.length === 0) {
       if (req.method === "GET" || req.method === "HEAD") {
         const ui = await uiResponse(rel);
@@ -182,7 +183,7 @@ export async function createApp(
         streamed: false,
       };
     }
-    const params = r.pattern.exec({ pathname: path })?.pathname.groups ?? {};
+    const params = r.pattern.exec(path)?.groups ?? {};
     const decoded = Object.fromEntries(
       Object.entries(params).map(([k, v]) => [k, decodePart(v ?? "")]),
     );
@@ -332,4 +333,14 @@ function decodePart(v: string): string {
       "the URL path is not valid percent-encoding",
     );
   }
+}
+
+/** `/api/v1/datasets/:name/query` → a RegExp with a named group per parameter (faster than URLPattern). */
+function routeRegExp(path: string): RegExp {
+  const body = path.split("/").map((seg) =>
+    seg.startsWith(":")
+      ? `(?<${seg.slice(1)}>[^/]+)`
+      : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+  ).join("/");
+  return new RegExp(`^${body}$`);
 }

@@ -68,12 +68,16 @@ export async function compressResponse(
   enabled: boolean,
   streamed: boolean,
 ): Promise<Response> {
-  const headers = new Headers(res.headers);
-  headers.append("vary", "Accept-Encoding");
   const enc = enabled && res.body && res.status !== 304
     ? negotiate(acceptEncoding)
     : null;
-  if (!enc) return new Response(res.body, { status: res.status, headers });
+  if (!enc) {
+    // Handlers build their own responses, so their headers are mutable.
+    res.headers.append("vary", "Accept-Encoding");
+    return res;
+  }
+  const headers = new Headers(res.headers);
+  headers.append("vary", "Accept-Encoding");
   headers.set("content-encoding", enc);
   headers.delete("content-length");
   if (streamed) {

@@ -37,22 +37,22 @@ function format(req: Request): Format {
   );
 }
 
-async function etag(
-  p: Published,
-  name: string,
-  key: string,
-  fmt: string,
-): Promise<string> {
-  const d = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(
-      JSON.stringify([name, p.version, p.loadedAt, key, fmt]),
-    ),
-  );
-  return `"${
-    Array.from(new Uint8Array(d).subarray(0, 16), (b) =>
-      b.toString(16).padStart(2, "0")).join("")
-  }"`;
+/**
+ * A strong validator for an answer: FNV-1a (two 32-bit lanes) over the
+ * dataset version and the normalised request. ETags need to be stable and
+ * distinct, not secret, so a fast synchronous hash beats SHA-256 here.
+ */
+function etag(p: Published, name: string, key: string, fmt: string): string {
+  const text = JSON.stringify([name, p.version, p.loadedAt, key, fmt]);
+  let h1 = 0x811c9dc5, h2 = 0xcbf29ce4;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 7);
+  }
+  return `"${(h1 >>> 0).toString(16).padStart(8, "0")}${
+    (h2 >>> 0).toString(16).padStart(8, "0")
+  }-${text.length}"`;
 }
 
 function notModified(req: Request, tag: string): Response | null {
@@ -89,7 +89,7 @@ export const query: Handler = async (ctx, req, params, signal) => {
     const plan = planQuery(body, p.ds.schema, {
       maxPageSize: ctx.config.max_page_size,
     });
-    const tag = await etag(p, name, normalizedRequestKey(body), fmt);
+    const tag = etag(p, name, normalizedRequestKey(body), fmt);
     const cached = notModified(req, tag);
     if (cached) return cached;
     if (fmt === "ndjson" || fmt === "csv") {
@@ -213,7 +213,7 @@ export const count: Handler = async (ctx, req, params, signal) => {
   const name = params.name!;
   const answer = await ctx.registry.use(name, async (p) => {
     const filters = planCount(body, p.ds.schema);
-    const tag = await etag(p, name, normalizedRequestKey(body), "count");
+    const tag = etag(p, name, normalizedRequestKey(body), "count");
     const cached = notModified(req, tag);
     if (cached) return cached;
     const n = await ctx.engine.count(p.ds, filters, signal);
