@@ -14,7 +14,8 @@ import { listDatasets, schema } from "./handlers/datasets.ts";
 import { count, query } from "./handlers/query.ts";
 import { reload } from "./handlers/reload.ts";
 import { errorResponse, json, renderError } from "./http.ts";
-import { loadDataset } from "./loader.ts";
+import { loadDataset, sourceSpec } from "./loader.ts";
+import { watchFingerprint } from "../sources/poll.ts";
 import { log, logEnabled } from "./log.ts";
 import { Metrics } from "./metrics.ts";
 import { Registry } from "./registry.ts";
@@ -258,25 +259,29 @@ export async function createApp(
     return res;
   }
 
-  const intervals: ReturnType<typeof setInterval>[] = [];
+  const watchers = new AbortController();
   async function loadAll(): Promise<void> {
     await Promise.all(config.datasets.map((d) => loadDataset(ctx, d.name)));
     for (const d of config.datasets) {
       if (!d.reload_interval_secs) continue;
-      intervals.push(setInterval(() => {
-        loadDataset(ctx, d.name).catch((e) =>
-          log("warn", {
-            msg: "scheduled reload failed",
-            dataset: d.name,
-            error: String(e),
-          })
-        );
-      }, d.reload_interval_secs * 1000));
+      // Poll the listing only; reload (and re-read data) when it changed.
+      watchFingerprint(
+        sourceSpec(d),
+        d.reload_interval_secs,
+        () =>
+          loadDataset(ctx, d.name).then(() => {}, (e) =>
+            log("warn", {
+              msg: "scheduled reload failed",
+              dataset: d.name,
+              error: String(e),
+            })),
+        watchers.signal,
+      );
     }
   }
 
   async function close(): Promise<void> {
-    intervals.forEach(clearInterval);
+    watchers.abort();
     unwatch();
     auth.close();
     for (const e of ctx.registry.entries.values()) {

@@ -4,7 +4,7 @@
  * leaves whatever was live untouched.
  */
 import type { DatasetSpec } from "../engines/engine.ts";
-import { resolveSource } from "../sources/resolve.ts";
+import { resolveSource, type SourceSpec } from "../sources/resolve.ts";
 import { typeName } from "../query/type_name.ts";
 import type { Context } from "./context.ts";
 import type { DatasetConfig } from "./config.ts";
@@ -38,6 +38,29 @@ async function sha256(text: string): Promise<string> {
   ).join("");
 }
 
+/** The sources/ view of a dataset's config. */
+export function sourceSpec(d: DatasetConfig): SourceSpec {
+  return {
+    name: d.name,
+    source: d.source,
+    format: d.format,
+    s3: d.s3,
+    version: d.version,
+    timestamp: d.timestamp,
+  };
+}
+
+/** S3 objects are cached beside the KV file (or in a temp dir for an in-memory or remote KV). */
+let tempCache: string | undefined;
+function s3CacheDir(ctx: Context): string {
+  const kv = ctx.config.kv;
+  if (kv === ":memory:" || /^https?:\/\//.test(kv)) {
+    tempCache ??= Deno.makeTempDirSync({ prefix: "datapress-s3-" });
+    return tempCache;
+  }
+  return `${kv.replace(/[^/]*$/, "")}s3-cache`;
+}
+
 /** Loads (or reloads) one dataset; serialised per dataset. */
 export function loadDataset(ctx: Context, name: string): Promise<LoadResult> {
   const entry = ctx.registry.entries.get(name)!;
@@ -45,23 +68,9 @@ export function loadDataset(ctx: Context, name: string): Promise<LoadResult> {
     const started = performance.now();
     const d = entry.config;
     try {
-      const source = await resolveSource(
-        {
-          name: d.name,
-          source: d.source,
-          format: d.format,
-          s3: d.s3,
-          version: d.version,
-          timestamp: d.timestamp,
-        },
-        {
-          cacheDir: `${
-            ctx.config.kv === ":memory:"
-              ? Deno.makeTempDirSync()
-              : ctx.config.kv.replace(/[^/]*$/, "")
-          }s3-cache`,
-        },
-      );
+      const source = await resolveSource(sourceSpec(d), {
+        cacheDir: s3CacheDir(ctx),
+      });
       const unknown = d.mode === "list"
         ? d.index_columns.filter((c) =>
           !source.schema.fields.some((f) => f.name === c)

@@ -109,3 +109,36 @@ Deno.test("KV versions stay monotonic across restarts", async () => {
   assert.equal(meta?.last_reload?.outcome, "ok");
   await changed.close();
 });
+
+Deno.test("reload_interval_secs reloads when the source changes, and only then", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/data.parquet`;
+  await writeVersion(path, 10, 1);
+  const polled = await testApp({
+    datasets: [{
+      name: "fx",
+      source: path,
+      mode: "auto",
+      description: "",
+      index_columns: [],
+      index_max_cardinality: 100_000,
+      reload_interval_secs: 1,
+    }],
+  }, path);
+  try {
+    const version = () =>
+      polled.app.ctx.registry.entries.get("fx")!.current!.version;
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(version(), 1, "an unchanged source is not reloaded");
+    await writeVersion(path, 12, 2);
+    for (let i = 0; i < 40 && version() === 1; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(version(), 2);
+    const count =
+      await (await polled.call("POST", "/api/v1/datasets/fx/count", {})).json();
+    assert.equal(count.count, 12);
+  } finally {
+    await polled.close();
+  }
+});
