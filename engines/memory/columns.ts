@@ -42,13 +42,22 @@ export function compareUtf8(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/** Dictionary-encodes a string column. */
+/**
+ * Dictionary-encodes a string column. A column whose values are mostly
+ * distinct (ids, free text) stays a plain string array: a dictionary would
+ * only add a hash table and a large sort. A sample decides early.
+ */
 export function encodeStrings(
   field: Field,
   values: string[],
   valid: Uint8Array | null,
   n: number,
 ): StoredColumn {
+  const maxDict = Math.max(1 << 16, n >> 2);
+  const sample = Math.min(n, 20_000);
+  if (sample >= 10_000 && new Set(values.slice(0, sample)).size > sample / 2) {
+    return { field, values, valid };
+  }
   const codes = new Int32Array(n);
   const index = new Map<string, number>();
   const dict: string[] = [];
@@ -60,6 +69,7 @@ export function encodeStrings(
     const s = values[i]!;
     let c = index.get(s);
     if (c === undefined) {
+      if (dict.length >= maxDict) return { field, values, valid };
       c = dict.length;
       index.set(s, c);
       dict.push(s);

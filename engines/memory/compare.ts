@@ -78,6 +78,10 @@ export function rowComparator(
       const x = v as Uint8Array[];
       return (a, b) => cmpBytes(x[a]!, x[b]!);
     }
+    case "string": {
+      const x = v as string[];
+      return (a, b) => compareUtf8(x[a]!, x[b]!);
+    }
     default:
       return (a, b) => (v as Int32Array)[a]! - (v as Int32Array)[b]!;
   }
@@ -129,6 +133,10 @@ export function constComparator(
     case "binary": {
       const x = v as Uint8Array[];
       return (r) => cmpBytes(x[r]!, value as Uint8Array);
+    }
+    case "string": {
+      const x = v as string[];
+      return (r) => Math.sign(compareUtf8(x[r]!, value as string));
     }
     case "bool": {
       const c = value ? 1 : 0;

@@ -26,7 +26,12 @@ function rowTest(col: StoredColumn, p: PlanPredicate): (r: number) => boolean {
     case "like":
     case "ilike": {
       const m = likeMatcher(p.pattern, p.op === "ilike");
-      const ok = Uint8Array.from(col.dict!, (d) => m(d) ? 1 : 0);
+      if (!col.dict) {
+        const x = col.values as string[];
+        return (r) => (!valid || valid[r] === 1) && m(x[r]!);
+      }
+      // Each distinct string is matched once.
+      const ok = Uint8Array.from(col.dict, (d) => m(d) ? 1 : 0);
       const codes = col.values as Int32Array;
       return (r) => codes[r]! >= 0 && ok[codes[r]!] === 1;
     }

@@ -61,6 +61,7 @@ function constKey(
 ): number | bigint | string | undefined {
   if (col.codeOf) return col.codeOf.get(v as string);
   const t = col.field.type;
+  if (t.kind === "string") return v as string;
   if (t.kind === "binary") return (v as Uint8Array).join(",");
   if (t.kind === "bool") return v ? 1 : 0;
   if (t.kind === "float" && t.bits === 32) return Math.fround(v as number);
