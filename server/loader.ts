@@ -4,6 +4,7 @@
  * leaves whatever was live untouched.
  */
 import type { DatasetSpec } from "../engines/engine.ts";
+import { sha256Hex } from "../sources/fingerprint.ts";
 import { resolveSource, type SourceSpec } from "../sources/resolve.ts";
 import { typeName } from "../query/type_name.ts";
 import type { Context } from "./context.ts";
@@ -25,17 +26,6 @@ function spec(ctx: Context, d: DatasetConfig): DatasetSpec {
     indexMaxCardinality: d.index_max_cardinality,
     memoryLimitBytes: ctx.config.memory_limit_bytes,
   };
-}
-
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(text),
-  );
-  return Array.from(
-    new Uint8Array(digest),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
 }
 
 /** The sources/ view of a dataset's config. */
@@ -87,7 +77,7 @@ export function loadDataset(ctx: Context, name: string): Promise<LoadResult> {
       const elapsed = Math.round(performance.now() - started);
       const meta = await ctx.store.recordLoad(d.name, {
         rows: ds.rows,
-        schema_hash: await sha256(
+        schema_hash: await sha256Hex(
           JSON.stringify(
             ds.schema.fields.map((f) => [f.name, typeName(f.type), f.nullable]),
           ),

@@ -2,8 +2,14 @@
 import type { ObjectInfo } from "./types.ts";
 
 /** sha-256 hex of every object's (path, size, version), in the given order. */
-export async function fingerprintOf(objects: ObjectInfo[]): Promise<string> {
-  const text = JSON.stringify(objects.map((o) => [o.path, o.size, o.version]));
+export function fingerprintOf(objects: ObjectInfo[]): Promise<string> {
+  return sha256Hex(
+    JSON.stringify(objects.map((o) => [o.path, o.size, o.version])),
+  );
+}
+
+/** sha-256 of a text, as hex. */
+export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest(
     "SHA-256",
     new TextEncoder().encode(text),

@@ -6,7 +6,12 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { DatasetSpec, Engine, LoadedDataset } from "../engine.ts";
 import { ApiError } from "../../query/errors.ts";
-import { buildCountSql, buildQuerySql, quoteIdent } from "../../query/sql.ts";
+import {
+  buildCountSql,
+  buildQuerySql,
+  quoteIdent,
+  type Sql,
+} from "../../query/sql.ts";
 import type {
   PlanPredicate,
   QueryPlan,
@@ -126,19 +131,18 @@ export class DuckDBEngine implements Engine {
     return `(${relationSql(ds.source, files)})`;
   }
 
+  #querySql(ds: DuckDataset, plan: QueryPlan): Sql {
+    return buildQuerySql(plan, this.#relation(ds, plan.filters), {
+      multiFile: ds.source.files.length > 1,
+    });
+  }
+
   async query(
     ds: LoadedDataset,
     plan: QueryPlan,
     signal: AbortSignal,
   ): Promise<ResultBatch> {
-    const d = ds as DuckDataset;
-    const { sql, params } = buildQuerySql(
-      plan,
-      this.#relation(d, plan.filters),
-      {
-        multiFile: d.source.files.length > 1,
-      },
-    );
+    const { sql, params } = this.#querySql(ds as DuckDataset, plan);
     return await this.#pool.use(signal, async (conn) => {
       const result = await run(() => conn.stream(sql, params));
       return await run(() => readBatch(result, plan.output));
@@ -150,14 +154,7 @@ export class DuckDBEngine implements Engine {
     plan: QueryPlan,
     signal: AbortSignal,
   ): AsyncIterable<ResultBatch> {
-    const d = ds as DuckDataset;
-    const { sql, params } = buildQuerySql(
-      plan,
-      this.#relation(d, plan.filters),
-      {
-        multiFile: d.source.files.length > 1,
-      },
-    );
+    const { sql, params } = this.#querySql(ds as DuckDataset, plan);
     const lease = await this.#pool.acquire(signal);
     try {
       const result = await run(() => lease.conn.stream(sql, params));
