@@ -41,6 +41,8 @@ export interface ByteRange {
   length: number;
 }
 
+/** How long one attempt may wait for an answer's headers. */
+const HEADERS_TIMEOUT_MS = 20_000;
 const RETRIES = 3;
 const RETRY_STATUSES = new Set([500, 502, 503, 504]);
 
@@ -232,11 +234,21 @@ export class S3Client {
         : new Headers(options.headers);
       let response: Response;
       try {
-        response = await fetch(url, {
-          method,
-          headers,
-          body: options.body as Uint8Array<ArrayBuffer> | undefined,
-        });
+        // A stalled connection must not hang a load or reload: without an
+        // answer's headers in time, give up and retry. Reading the body is
+        // not capped, so large downloads still finish.
+        const abort = new AbortController();
+        const timer = setTimeout(() => abort.abort(), HEADERS_TIMEOUT_MS);
+        try {
+          response = await fetch(url, {
+            method,
+            headers,
+            body: options.body as Uint8Array<ArrayBuffer> | undefined,
+            signal: abort.signal,
+          });
+        } finally {
+          clearTimeout(timer);
+        }
       } catch (e) {
         if (attempt < RETRIES) {
           await delay(attempt);
