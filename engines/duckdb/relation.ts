@@ -4,10 +4,10 @@
  * mapping and deletion vectors applied. Everything here comes from the
  * resolved source (file system, Delta log), never from a request.
  */
-import type { Field } from "../../query/types.ts";
+import type { Decimal, Field } from "../../query/types.ts";
 import { duckType, quoteIdent, ROW_FILE, ROW_NUM } from "../../query/sql.ts";
 import type { ResolvedSource, SourceFile } from "../../sources/types.ts";
-import { valueJson } from "../../encode/values.ts";
+import { decimalText, valueJson } from "../../encode/values.ts";
 
 function literal(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
@@ -16,7 +16,10 @@ function literal(s: string): string {
 /** A partition value as a typed SQL constant. */
 function constant(f: Field, v: unknown): string {
   if (v === null || v === undefined) return `NULL::${duckType(f.type)}`;
-  const json = valueJson(f.type, v as never);
+  // Partition decimals arrive as {unscaled, scale} (the predicate Scalar layout).
+  const json = f.type.kind === "decimal" && typeof v === "object"
+    ? JSON.stringify(decimalText((v as Decimal).unscaled, (v as Decimal).scale))
+    : valueJson(f.type, v as never);
   const text = json.startsWith('"') ? JSON.parse(json) as string : json;
   return f.type.kind === "binary"
     ? `from_base64(${literal(text)})`
