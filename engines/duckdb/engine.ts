@@ -189,10 +189,9 @@ export class DuckDBEngine implements Engine {
     );
   }
 
-  shutdown(): Promise<void> {
-    this.#pool.close();
+  async shutdown(): Promise<void> {
+    await this.#pool.close();
     this.#instance.closeSync();
-    return Promise.resolve();
   }
 }
 

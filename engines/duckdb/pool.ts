@@ -73,7 +73,20 @@ export class ConnectionPool {
     }
   }
 
-  close(): void {
+  /**
+   * Interrupts running queries and closes every connection once all are
+   * back: closing one while DuckDB still unwinds a query aborts the process.
+   */
+  async close(): Promise<void> {
+    for (const c of this.#all) {
+      if (!this.#idle.includes(c)) c.interrupt();
+    }
+    while (this.#idle.length < this.#all.length) {
+      const conn = await new Promise<DuckDBConnection>((resolve) =>
+        this.#waiters.push(resolve)
+      );
+      this.#idle.push(conn);
+    }
     for (const c of this.#all) c.closeSync();
     this.#all = [];
     this.#idle = [];
