@@ -347,3 +347,9 @@ await Deno.writeTextFile(
     new Date().toISOString().slice(0, 10)
   }):\n\n${lines.join("\n")}\n`,
 );
+// Keep the generated tables in the project's formatting.
+await new Deno.Command(Deno.execPath(), {
+  args: ["fmt", readme.pathname],
+  stdout: "null",
+  stderr: "null",
+}).output();
