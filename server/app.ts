@@ -3,7 +3,7 @@
  * and metrics around the handlers. `handler` works without a port; `listen`
  * serves it with Deno.serve.
  */
-import { createAuthenticator } from "../auth/mod.ts";
+import { createAuthenticator, validateAuthConfig } from "../auth/mod.ts";
 import type { Engine } from "../engines/engine.ts";
 import { ApiError } from "../query/errors.ts";
 import { MetaStore } from "../store/kv.ts";
@@ -75,7 +75,7 @@ export async function createApp(
   const engine = opts.engine ?? await createEngine(config);
   const store = await MetaStore.open(config.kv);
   const auth = await createAuthenticator(
-    config.auth ?? { enabled: false } as never,
+    config.auth ?? validateAuthConfig({ enabled: false }),
     { adminToken: opts.adminToken },
   );
   const ctx: Context = {

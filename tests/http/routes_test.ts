@@ -366,3 +366,26 @@ Deno.test("prefix mounts every route", async () => {
     await t.close();
   }
 });
+
+Deno.test("auth wiring: protected routes answer 503 while the issuer is unreachable, health stays open", async () => {
+  const { validateAuthConfig } = await import("../../auth/mod.ts");
+  const t = await testApp({
+    auth: validateAuthConfig({
+      enabled: true,
+      issuer: "http://127.0.0.1:9/",
+      audience: "datapress",
+      start_degraded: true,
+    }),
+  });
+  try {
+    assert.equal((await t.call("GET", "/healthz")).status, 200);
+    assert.equal((await t.call("GET", "/readyz")).status, 200);
+    const res = await t.call("POST", "/api/v1/datasets/fx/query", {});
+    assert.equal(res.status, 503);
+    const body = await res.json();
+    assert.equal(body.error.status, 503);
+    assert.doesNotMatch(body.error.message, /127\.0\.0\.1:9/);
+  } finally {
+    await t.close();
+  }
+});
