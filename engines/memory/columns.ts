@@ -107,3 +107,31 @@ export function valueWidth(t: DataType): number {
       return 16;
   }
 }
+
+/** A dictionary column from codes (-1 = null) and their dictionary. */
+export function dictionaryColumn(
+  field: Field,
+  dict: string[],
+  codes: Int32Array,
+): StoredColumn {
+  let valid: Uint8Array | null = null;
+  for (let i = 0; i < codes.length; i++) {
+    if (codes[i]! < 0) {
+      valid ??= new Uint8Array(codes.length).fill(1);
+      valid[i] = 0;
+    }
+  }
+  const order = dict.map((_, i) => i).sort((x, y) =>
+    compareUtf8(dict[x]!, dict[y]!)
+  );
+  const rank = new Int32Array(dict.length);
+  order.forEach((code, r) => rank[code] = r);
+  return {
+    field,
+    values: codes,
+    valid,
+    dict,
+    rank,
+    codeOf: new Map(dict.map((d, i) => [d, i])),
+  };
+}

@@ -4,7 +4,11 @@
  * are dictionary-encoded, chosen columns get equality indexes, and queries
  * run over those columns in JS with DuckDB's semantics.
  */
-import { DuckDBInstance } from "@duckdb/node-api";
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBResult,
+} from "@duckdb/node-api";
 import type { DatasetSpec, Engine, LoadedDataset } from "../engine.ts";
 import { ApiError } from "../../query/errors.ts";
 import type {
@@ -17,7 +21,12 @@ import { quoteIdent, ROW_FILE, ROW_NUM } from "../../query/sql.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
 import { readBatch } from "../duckdb/read.ts";
 import { relationSql } from "../duckdb/relation.ts";
-import { encodeStrings, type StoredColumn, valueWidth } from "./columns.ts";
+import {
+  dictionaryColumn,
+  encodeStrings,
+  type StoredColumn,
+  valueWidth,
+} from "./columns.ts";
 import { countRows, select, type Table } from "./filter.ts";
 import { gather } from "./gather.ts";
 import { groupRows } from "./group.ts";
@@ -78,23 +87,50 @@ export class MemoryEngine implements Engine {
           } MiB); use the duckdb engine or raise the limit`,
         );
       }
-      const cols = source.schema.fields.map((f) =>
-        quoteIdent(f.name)
-      ).join(", ");
       const order = source.files.length > 1
         ? ` ORDER BY ${ROW_FILE}, ${ROW_NUM}`
         : "";
-      const result = await conn.stream(`SELECT ${cols} FROM ${rel}${order}`);
-      const batch = await readBatch(result, source.schema.fields);
+      // Low-cardinality strings come out of DuckDB as ENUM codes, so no
+      // string is decoded per row; the rest are read column by column.
+      const enums = await enumColumns(conn, rel, source.schema.fields, rows);
+      const plain = source.schema.fields.filter((f) =>
+        !enums.has(f.name)
+      );
       const columns = new Map<string, StoredColumn>();
-      for (const c of batch.columns) {
-        columns.set(
-          c.field.name,
-          c.field.type.kind === "string"
-            ? encodeStrings(c.field, c.values as string[], c.valid, rows)
-            : { field: c.field, values: c.values, valid: c.valid },
-        );
+      if (plain.length > 0) {
+        const cols = plain.map((f) => quoteIdent(f.name)).join(", ");
+        const result = await conn.stream(`SELECT ${cols} FROM ${rel}${order}`);
+        const batch = await readBatch(result, plain);
+        for (const c of batch.columns) {
+          columns.set(
+            c.field.name,
+            c.field.type.kind === "string"
+              ? encodeStrings(c.field, c.values as string[], c.valid, rows)
+              : { field: c.field, values: c.values, valid: c.valid },
+          );
+        }
       }
+      if (enums.size > 0) {
+        const names = [...enums.keys()];
+        const cols = names.map((n) =>
+          `CAST(${quoteIdent(n)} AS ${enums.get(n)!.type}) AS ${quoteIdent(n)}`
+        ).join(", ");
+        const result = await conn.stream(`SELECT ${cols} FROM ${rel}${order}`);
+        const codes = await readEnumCodes(result, names.length, rows);
+        names.forEach((n, i) => {
+          const field = source.schema.fields.find((f) => f.name === n)!;
+          columns.set(
+            n,
+            dictionaryColumn(field, enums.get(n)!.dict, codes[i]!),
+          );
+        });
+      }
+      // Keep the schema's column order.
+      const ordered = new Map(
+        source.schema.fields.map((f) => [f.name, columns.get(f.name)!]),
+      );
+      columns.clear();
+      for (const [k, v] of ordered) columns.set(k, v);
       const indexes = new Map<string, EqIndex>();
       const candidates = spec.mode === "none"
         ? []
@@ -244,4 +280,80 @@ export class MemoryEngine implements Engine {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+let enumSeq = 0;
+
+/**
+ * String columns with few distinct values get a DuckDB ENUM type whose
+ * values are the dictionary; returns column name → {type name, dictionary}.
+ */
+async function enumColumns(
+  conn: DuckDBConnection,
+  rel: string,
+  fields: Field[],
+  rows: number,
+): Promise<Map<string, { type: string; dict: string[] }>> {
+  const out = new Map<string, { type: string; dict: string[] }>();
+  const strings = fields.filter((f) => f.type.kind === "string");
+  if (strings.length === 0 || rows === 0) return out;
+  const counts = (await conn.runAndReadAll(
+    `SELECT ${
+      strings.map((f) => `approx_count_distinct(${quoteIdent(f.name)})`).join(
+        ", ",
+      )
+    } FROM ${rel}`,
+  )).getRows()[0]!;
+  const max = Math.min(60_000, Math.max(1, rows >> 2));
+  for (let i = 0; i < strings.length; i++) {
+    if (Number(counts[i]) > max) continue;
+    const col = quoteIdent(strings[i]!.name);
+    const type = `dp_enum_${++enumSeq}`;
+    await conn.run(
+      `CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${col} FROM ${rel} WHERE ${col} IS NOT NULL)`,
+    );
+    const dict = (await conn.runAndReadAll(
+      `SELECT unnest(enum_range(NULL::${type}))::VARCHAR`,
+    )).getRows().map((r) => r[0] as string);
+    out.set(strings[i]!.name, { type, dict });
+  }
+  return out;
+}
+
+/** Reads ENUM columns as their codes (-1 for null) straight from DuckDB's vectors. */
+async function readEnumCodes(
+  result: DuckDBResult,
+  columns: number,
+  rows: number,
+): Promise<Int32Array[]> {
+  const out = Array.from({ length: columns }, () => new Int32Array(rows));
+  let at = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const n = chunk.rowCount;
+    for (let c = 0; c < columns; c++) {
+      const vec = chunk.getColumnVector(c) as unknown as {
+        items: Uint8Array | Uint16Array | Uint32Array;
+        validity: { data: BigUint64Array | null; offset: number };
+      };
+      const dst = out[c]!;
+      dst.set(vec.items.subarray(0, n), at);
+      const data = vec.validity.data;
+      if (data) {
+        const bytes = new Uint8Array(
+          data.buffer,
+          data.byteOffset,
+          data.byteLength,
+        );
+        const off = vec.validity.offset;
+        for (let i = 0; i < n; i++) {
+          const bit = off + i;
+          if (!((bytes[bit >> 3]! >> (bit & 7)) & 1)) dst[at + i] = -1;
+        }
+      }
+    }
+    at += n;
+  }
+  return out;
 }
