@@ -72,6 +72,8 @@ export interface DatasetInfo {
   rows: number | null;
   columns: number | null;
   version: number | null;
+  /** The Delta table version read; null for plain parquet. */
+  source_version: number | null;
   loaded_at: string | null;
 }
 

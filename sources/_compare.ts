@@ -1,4 +1,4 @@
-/** Scalar comparison and LIKE matching for partition values (exact, engine-independent). */
+/** Scalar comparison for partition values (exact, engine-independent). */
 import type { Decimal, Scalar } from "../query/types.ts";
 
 function isDecimal(v: Scalar): v is Decimal {
@@ -41,29 +41,4 @@ export function compareScalars(a: Scalar, b: Scalar): number {
   const x = typeof a === "boolean" ? Number(a) : a;
   const y = typeof b === "boolean" ? Number(b) : b;
   return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/**
- * A LIKE/ILIKE matcher: `%` any run, `_` one character, `\\` escapes the
- * next character. ILIKE compares lower-cased text, like DuckDB's lower().
- */
-export function likeMatcher(
-  pattern: string,
-  caseInsensitive: boolean,
-): (s: string) => boolean {
-  const chars = Array.from(caseInsensitive ? pattern.toLowerCase() : pattern);
-  let re = "^";
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!;
-    if (c === "\\" && i + 1 < chars.length) re += escapeRe(chars[++i]!);
-    else if (c === "%") re += "[\\s\\S]*";
-    else if (c === "_") re += "[\\s\\S]";
-    else re += escapeRe(c);
-  }
-  const rx = new RegExp(re + "$", "u");
-  return caseInsensitive ? (s) => rx.test(s.toLowerCase()) : (s) => rx.test(s);
-}
-
-function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }

@@ -5,7 +5,8 @@
  */
 import type { PlanPredicate, Scalar } from "../query/types.ts";
 import type { ResolvedSource, SourceFile } from "./types.ts";
-import { compareScalars, likeMatcher } from "./_compare.ts";
+import { compareScalars } from "./_compare.ts";
+import { likeMatcher } from "../query/like.ts";
 
 export function pruneFiles(
   source: ResolvedSource,

@@ -23,11 +23,37 @@ export interface SourceFile {
    */
   physicalNames?: Record<string, string>;
   /**
+   * Logical column name → where its nested struct fields live in this file,
+   * for the columns whose nested fields are renamed or absent here (Delta
+   * column mapping renames them too); absent = nested names are the logical
+   * ones.
+   */
+  nestedLayouts?: Record<string, NestedLayout>;
+  /**
    * Columns of the unified schema this file does not hold; engines read them
    * as nulls for its rows. Absent = the file holds every column.
    */
   missingColumns?: string[];
 }
+
+/**
+ * The physical side of a nested column in one parquet file, mirroring the
+ * column's logical type (struct, list or map) down to the renamed fields.
+ */
+export type NestedLayout =
+  | {
+    kind: "struct";
+    /** One entry per field of the logical struct type, in its order. */
+    fields: {
+      /** The field's name inside the file; null = the file lacks it (nulls). */
+      physical: string | null;
+      /** Absent = the field holds no renamed nested fields. */
+      layout?: NestedLayout;
+    }[];
+  }
+  | { kind: "list"; item: NestedLayout }
+  /** An absent side holds no renamed nested fields. */
+  | { kind: "map"; key?: NestedLayout; value?: NestedLayout };
 
 export interface ResolvedSource {
   format: "parquet" | "delta";

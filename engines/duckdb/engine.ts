@@ -98,8 +98,8 @@ export class DuckDBEngine implements Engine {
       relationSql(source, source.files)
     }`;
     const rows = await this.#pool.use(signal, async (conn) => {
-      await conn.run(sql);
       try {
+        await conn.run(sql);
         const r = await conn.runAndReadAll(
           `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(view)}`,
         );
@@ -187,6 +187,10 @@ export class DuckDBEngine implements Engine {
       undefined,
       (conn) => conn.run(`DROP VIEW IF EXISTS ${quoteIdent(d.view)}`),
     );
+    // The links pin the old files' disk space until they go.
+    if (d.pinDir) {
+      await Deno.remove(d.pinDir, { recursive: true }).catch(() => {});
+    }
   }
 
   async shutdown(): Promise<void> {
@@ -202,10 +206,10 @@ async function run<T>(fn: () => Promise<T>): Promise<T> {
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (/INTERRUPT/i.test(msg)) throw e;
-    const kind = /^(\w+) Error/.exec(msg)?.[1];
+    const kind = /^(\w+(?: \w+)*?) Error/.exec(msg)?.[1];
     if (
       kind === "Conversion" || kind === "Out of Range" ||
-      kind === "Invalid Input" || kind === "Out"
+      kind === "Invalid Input"
     ) {
       throw new ApiError(
         400,

@@ -16,6 +16,7 @@ import type {
   Field,
   NestedValue,
   ResultBatch,
+  TimeUnit,
 } from "../../query/types.ts";
 
 type Typed =
@@ -32,7 +33,56 @@ type Typed =
 
 interface RawVector {
   items?: Typed;
+  /** VARCHAR (16-byte string_t per entry) and BOOLEAN (1 byte per entry). */
+  dataView?: DataView;
   validity?: { data: BigUint64Array | null; offset: number };
+}
+
+const latin = new TextDecoder();
+
+/**
+ * VARCHAR entries of one chunk into `out` at `at`. DuckDB stores strings of
+ * up to 12 bytes inside the 16-byte entry: when those are all ASCII they are
+ * decoded with one TextDecoder call per chunk and cut out with substring,
+ * instead of a decoder call per row. Longer strings live behind a pointer
+ * only node-api can follow, so they are read one by one.
+ */
+function readStrings(
+  vec: DuckDBVector,
+  n: number,
+  valid: Uint8Array,
+  at: number,
+  out: NestedValue[],
+): void {
+  const dv = (vec as unknown as RawVector).dataView!;
+  const entries = new Uint8Array(dv.buffer, dv.byteOffset, n * 16);
+  const packed = new Uint8Array(n * 12);
+  const ends = new Int32Array(n);
+  let size = 0, high = 0;
+  for (let i = 0; i < n; i++) {
+    const len = valid[at + i] ? dv.getUint32(i * 16, true) : 0;
+    if (len <= 12) {
+      const from = i * 16 + 4;
+      for (let k = 0; k < len; k++) high |= packed[size++] = entries[from + k]!;
+    }
+    ends[i] = size;
+  }
+  if (high >= 0x80) {
+    for (let i = 0; i < n; i++) {
+      out[at + i] = valid[at + i] ? vec.getItem(i) as string : null;
+    }
+    return;
+  }
+  const text = latin.decode(packed.subarray(0, size));
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const end = ends[i]!;
+    if (!valid[at + i]) out[at + i] = null;
+    else if (dv.getUint32(i * 16, true) > 12) {
+      out[at + i] = vec.getItem(i) as string;
+    } else out[at + i] = text.substring(start, end);
+    start = end;
+  }
 }
 
 /** The typed-array constructor holding a column of `t`, or null for item-wise columns. */
@@ -120,7 +170,69 @@ function convert(t: DataType, v: unknown): NestedValue {
   }
 }
 
-/** Accumulates chunks column by column into a batch of known output fields. */
+/** One output column, preallocated and filled vector by vector. */
+class ColumnSink {
+  readonly valid: Uint8Array;
+  #anyNull = false;
+  readonly #values: Typed | NestedValue[];
+  readonly #ctor: (new (n: number) => Typed) | null;
+
+  constructor(readonly field: Field, n: number) {
+    this.valid = new Uint8Array(n);
+    const k = field.type.kind;
+    this.#ctor = typedCtor(field.type);
+    this.#values = this.#ctor
+      ? new this.#ctor(n)
+      : k === "bool"
+      ? new Uint8Array(n)
+      : k === "time"
+      ? new BigInt64Array(n)
+      : new Array<NestedValue>(n);
+  }
+
+  append(vec: DuckDBVector, len: number, at: number): void {
+    const raw = vec as unknown as RawVector;
+    const valid = this.valid;
+    if (copyValidity(raw, len, valid, at)) this.#anyNull = true;
+    const kind = this.field.type.kind;
+    if (this.#ctor) {
+      // deno-lint-ignore no-explicit-any
+      (this.#values as any).set((raw.items as any).subarray(0, len), at);
+    } else if (kind === "bool") {
+      const out = this.#values as Uint8Array;
+      const dv = raw.dataView!;
+      for (let i = 0; i < len; i++) {
+        out[at + i] = valid[at + i] && dv.getUint8(i) ? 1 : 0;
+      }
+    } else if (kind === "time") {
+      const out = this.#values as BigInt64Array;
+      const items = raw.items as BigInt64Array;
+      const s = TIME_SCALE[(this.field.type as { unit: TimeUnit }).unit];
+      for (let i = 0; i < len; i++) {
+        out[at + i] = s > 0n ? items[i]! * s : items[i]! / -s;
+      }
+    } else if (kind === "string") {
+      readStrings(vec, len, valid, at, this.#values as NestedValue[]);
+    } else {
+      const out = this.#values as NestedValue[];
+      for (let i = 0; i < len; i++) {
+        out[at + i] = valid[at + i]
+          ? convert(this.field.type, vec.getItem(i))
+          : null;
+      }
+    }
+  }
+
+  finish(): ColumnVector {
+    return {
+      field: this.field,
+      values: this.#values as ColumnValues,
+      valid: this.#anyNull ? this.valid : null,
+    };
+  }
+}
+
+/** Accumulates chunks, then converts them column by column into one batch. */
 class BatchBuilder {
   #chunks: DuckDBDataChunk[] = [];
   #rows = 0;
@@ -137,77 +249,47 @@ class BatchBuilder {
 
   build(): ResultBatch {
     const n = this.#rows;
-    const columns = this.fields.map((field, c) => this.#column(field, c, n));
+    const columns = this.fields.map((field, c) => {
+      const sink = new ColumnSink(field, n);
+      let at = 0;
+      for (const chunk of this.#chunks) {
+        sink.append(chunk.getColumnVector(c), chunk.rowCount, at);
+        at += chunk.rowCount;
+      }
+      return sink.finish();
+    });
     this.#chunks = [];
     this.#rows = 0;
     return { length: n, columns };
   }
+}
 
-  #column(field: Field, c: number, n: number): ColumnVector {
-    const valid = new Uint8Array(n);
-    let anyNull = false;
-    const Ctor = typedCtor(field.type);
-    let values: ColumnValues;
-    if (Ctor) {
-      const out = new Ctor(n);
-      let at = 0;
-      for (const chunk of this.#chunks) {
-        const vec = chunk.getColumnVector(c) as unknown as RawVector;
-        const len = chunk.rowCount;
-        // deno-lint-ignore no-explicit-any
-        (out as any).set((vec.items as any).subarray(0, len), at);
-        anyNull = copyValidity(vec, len, valid, at) || anyNull;
-        at += len;
-      }
-      values = out;
-    } else if (field.type.kind === "bool") {
-      const out = new Uint8Array(n);
-      let at = 0;
-      for (const chunk of this.#chunks) {
-        const vec = chunk.getColumnVector(c);
-        const len = chunk.rowCount;
-        anyNull = copyValidity(vec as unknown as RawVector, len, valid, at) ||
-          anyNull;
-        for (let i = 0; i < len; i++) {
-          out[at + i] = valid[at + i] && vec.getItem(i) ? 1 : 0;
-        }
-        at += len;
-      }
-      values = out;
-    } else if (field.type.kind === "time") {
-      const out = new BigInt64Array(n);
-      let at = 0;
-      for (const chunk of this.#chunks) {
-        const vec = chunk.getColumnVector(c) as unknown as RawVector;
-        const len = chunk.rowCount;
-        anyNull = copyValidity(vec, len, valid, at) || anyNull;
-        const items = vec.items as BigInt64Array;
-        const s = TIME_SCALE[field.type.unit];
-        for (let i = 0; i < len; i++) {
-          out[at + i] = s > 0n ? items[i]! * s : items[i]! / -s;
-        }
-        at += len;
-      }
-      values = out;
-    } else {
-      const out = new Array<NestedValue>(n);
-      let at = 0;
-      for (const chunk of this.#chunks) {
-        const vec = chunk.getColumnVector(c) as DuckDBVector;
-        const len = chunk.rowCount;
-        anyNull = copyValidity(vec as unknown as RawVector, len, valid, at) ||
-          anyNull;
-        for (let i = 0; i < len; i++) {
-          out[at + i] = valid[at + i]
-            ? convert(field.type, vec.getItem(i))
-            : null;
-        }
-        at += len;
-      }
-      values = out as ColumnValues;
+/**
+ * Reads a result of exactly `rows` rows into one batch, converting each
+ * chunk as it arrives so DuckDB's chunks never pile up in memory and
+ * DuckDB works on the next chunk while this one is converted.
+ */
+export async function readRows(
+  result: DuckDBResult,
+  fields: Field[],
+  rows: number,
+): Promise<ResultBatch> {
+  const sinks = fields.map((f) => new ColumnSink(f, rows));
+  let at = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const len = chunk.rowCount;
+    if (at + len > rows) {
+      throw new Error("the source changed while it was being read");
     }
-    return { field, values, valid: anyNull ? valid : null };
+    sinks.forEach((s, c) => s.append(chunk.getColumnVector(c), len, at));
+    at += len;
   }
+  if (at !== rows) {
+    throw new Error("the source changed while it was being read");
+  }
+  return { length: rows, columns: sinks.map((s) => s.finish()) };
 }
 
 /** Reads a whole result into one batch. */

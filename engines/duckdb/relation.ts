@@ -4,9 +4,13 @@
  * mapping and deletion vectors applied. Everything here comes from the
  * resolved source (file system, Delta log), never from a request.
  */
-import type { Decimal, Field } from "../../query/types.ts";
+import type { DataType, Decimal, Field } from "../../query/types.ts";
 import { duckType, quoteIdent, ROW_FILE, ROW_NUM } from "../../query/sql.ts";
-import type { ResolvedSource, SourceFile } from "../../sources/types.ts";
+import type {
+  NestedLayout,
+  ResolvedSource,
+  SourceFile,
+} from "../../sources/types.ts";
 import { decimalText, valueJson } from "../../encode/values.ts";
 
 function literal(s: string): string {
@@ -26,15 +30,66 @@ function constant(f: Field, v: unknown): string {
     : `CAST(${literal(text)} AS ${duckType(f.type)})`;
 }
 
+/**
+ * SQL rebuilding a nested value of logical `type` from `expr`, whose struct
+ * fields are named (or missing) as `layout` says. DuckDB casts structs by
+ * field name, so renamed fields are repacked under their logical names; a
+ * null struct stays null rather than becoming a struct of nulls.
+ */
+export function logicalValue(
+  expr: string,
+  type: DataType,
+  layout: NestedLayout,
+  depth = 0,
+): string {
+  if (layout.kind === "struct" && type.kind === "struct") {
+    const fields = type.fields.map((f, i) => {
+      const at = layout.fields[i];
+      const value = !at || at.physical === null
+        ? `NULL::${duckType(f.type)}`
+        : nested(
+          `struct_extract(${expr}, ${literal(at.physical)})`,
+          f.type,
+          at.layout,
+          depth,
+        );
+      return `${quoteIdent(f.name)} := ${value}`;
+    });
+    return `CASE WHEN ${expr} IS NULL THEN NULL ELSE struct_pack(${
+      fields.join(", ")
+    }) END`;
+  }
+  // Lambda parameters are numbered by depth so nested lambdas never shadow.
+  const v = `_dp_${depth}`;
+  if (layout.kind === "list" && type.kind === "list") {
+    return `list_transform(${expr}, lambda ${v}: ${
+      logicalValue(v, type.item, layout.item, depth + 1)
+    })`;
+  }
+  if (layout.kind === "map" && type.kind === "map") {
+    const key = nested(`${v}.key`, type.key, layout.key, depth + 1);
+    const value = nested(`${v}.value`, type.value, layout.value, depth + 1);
+    return `map_from_entries(list_transform(map_entries(${expr}), lambda ${v}: {'key': ${key}, 'value': ${value}}))`;
+  }
+  throw new Error(`nested layout ${layout.kind} does not fit a ${type.kind}`);
+}
+
+function nested(
+  expr: string,
+  type: DataType,
+  layout: NestedLayout | undefined,
+  depth: number,
+): string {
+  return layout ? logicalValue(expr, type, layout, depth) : expr;
+}
+
 function fileSelect(
   source: ResolvedSource,
   file: SourceFile,
   index: number,
 ): string {
   const partitions = new Set(source.partitionColumns.map((f) => f.name));
-  const missing = new Set(
-    (file as SourceFile & { missingColumns?: string[] }).missingColumns ?? [],
-  );
+  const missing = new Set(file.missingColumns ?? []);
   const cols = source.schema.fields.map((f) => {
     const name = quoteIdent(f.name);
     if (partitions.has(f.name)) {
@@ -42,7 +97,9 @@ function fileSelect(
     }
     if (missing.has(f.name)) return `NULL::${duckType(f.type)} AS ${name}`;
     const physical = quoteIdent(file.physicalNames?.[f.name] ?? f.name);
-    return `CAST(${physical} AS ${duckType(f.type)}) AS ${name}`;
+    const layout = file.nestedLayouts?.[f.name];
+    const value = layout ? logicalValue(physical, f.type, layout) : physical;
+    return `CAST(${value} AS ${duckType(f.type)}) AS ${name}`;
   });
   cols.push(`${index} AS ${ROW_FILE}`, `file_row_number AS ${ROW_NUM}`);
   let sql = `SELECT ${cols.join(", ")} FROM read_parquet(${

@@ -108,24 +108,35 @@ export function valueWidth(t: DataType): number {
   }
 }
 
-/** A dictionary column from codes (-1 = null) and their dictionary. */
+/**
+ * A dictionary column from codes (invalid where `valid` is 0) and their
+ * dictionary. A dictionary already in UTF-8 byte order (DuckDB sorts it so)
+ * ranks as its codes, without a sort here.
+ */
 export function dictionaryColumn(
   field: Field,
   dict: string[],
   codes: Int32Array,
+  valid: Uint8Array | null,
 ): StoredColumn {
-  let valid: Uint8Array | null = null;
-  for (let i = 0; i < codes.length; i++) {
-    if (codes[i]! < 0) {
-      valid ??= new Uint8Array(codes.length).fill(1);
-      valid[i] = 0;
-    }
+  if (valid) {
+    for (let i = 0; i < codes.length; i++) if (!valid[i]) codes[i] = -1;
   }
-  const order = dict.map((_, i) => i).sort((x, y) =>
-    compareUtf8(dict[x]!, dict[y]!)
-  );
-  const rank = new Int32Array(dict.length);
-  order.forEach((code, r) => rank[code] = r);
+  let sorted = true;
+  for (let i = 1; i < dict.length && sorted; i++) {
+    sorted = compareUtf8(dict[i - 1]!, dict[i]!) < 0;
+  }
+  let rank: Int32Array;
+  if (sorted) {
+    rank = new Int32Array(dict.length);
+    for (let i = 0; i < rank.length; i++) rank[i] = i;
+  } else {
+    const order = dict.map((_, i) => i).sort((x, y) =>
+      compareUtf8(dict[x]!, dict[y]!)
+    );
+    rank = new Int32Array(dict.length);
+    order.forEach((code, r) => rank[code] = r);
+  }
   return {
     field,
     values: codes,

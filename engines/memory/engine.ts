@@ -4,11 +4,7 @@
  * are dictionary-encoded, chosen columns get equality indexes, and queries
  * run over those columns in JS with DuckDB's semantics.
  */
-import {
-  type DuckDBConnection,
-  DuckDBInstance,
-  type DuckDBResult,
-} from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { DatasetSpec, Engine, LoadedDataset } from "../engine.ts";
 import { ApiError } from "../../query/errors.ts";
 import type {
@@ -19,7 +15,7 @@ import type {
 } from "../../query/types.ts";
 import { quoteIdent, ROW_FILE, ROW_NUM } from "../../query/sql.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
-import { readBatch } from "../duckdb/read.ts";
+import { readRows } from "../duckdb/read.ts";
 import { relationSql } from "../duckdb/relation.ts";
 import {
   dictionaryColumn,
@@ -90,72 +86,85 @@ export class MemoryEngine implements Engine {
       const order = source.files.length > 1
         ? ` ORDER BY ${ROW_FILE}, ${ROW_NUM}`
         : "";
-      // Low-cardinality strings come out of DuckDB as ENUM codes, so no
-      // string is decoded per row; the rest are read column by column.
-      const enums = await enumColumns(conn, rel, source.schema.fields, rows);
-      const plain = source.schema.fields.filter((f) =>
-        !enums.has(f.name)
+      const phase = { stats: 0, strings: 0, read: 0, index: 0 };
+      let t = performance.now();
+      const lap = (k: keyof typeof phase) => {
+        const now = performance.now();
+        phase[k] = Math.round(now - t);
+        t = now;
+      };
+      const distinct = await approxDistinct(conn, rel, source.schema.fields);
+      lap("stats");
+      // Strings that repeat come out of DuckDB as ENUM codes, so no string
+      // is decoded per row; mostly-distinct ones are read as text.
+      const enums = await enumColumns(
+        conn,
+        rel,
+        source.schema.fields,
+        distinct,
+        rows,
       );
+      lap("strings");
+      const cols = source.schema.fields.map((f) => {
+        const e = enums.get(f.name);
+        const c = quoteIdent(f.name);
+        return e ? `enum_code(CAST(${c} AS ${e.type}))::INTEGER AS ${c}` : c;
+      });
+      const readFields = source.schema.fields.map((f) =>
+        enums.has(f.name) ? { ...f, type: CODE_TYPE } : f
+      );
+      // A parallel CREATE TABLE AS then a plain scan beats one streaming
+      // query doing the casts on a single thread.
+      await conn.run(
+        `CREATE TEMP TABLE dp_load AS SELECT ${
+          cols.join(", ")
+        } FROM ${rel}${order}`,
+      );
+      const result = await conn.stream("SELECT * FROM dp_load");
+      const batch = await readRows(result, readFields, rows);
       const columns = new Map<string, StoredColumn>();
-      if (plain.length > 0) {
-        const cols = plain.map((f) => quoteIdent(f.name)).join(", ");
-        const result = await conn.stream(`SELECT ${cols} FROM ${rel}${order}`);
-        const batch = await readBatch(result, plain);
-        for (const c of batch.columns) {
-          columns.set(
-            c.field.name,
-            c.field.type.kind === "string"
-              ? encodeStrings(c.field, c.values as string[], c.valid, rows)
-              : { field: c.field, values: c.values, valid: c.valid },
-          );
-        }
-      }
-      if (enums.size > 0) {
-        const names = [...enums.keys()];
-        const cols = names.map((n) =>
-          `CAST(${quoteIdent(n)} AS ${enums.get(n)!.type}) AS ${quoteIdent(n)}`
-        ).join(", ");
-        const result = await conn.stream(`SELECT ${cols} FROM ${rel}${order}`);
-        const codes = await readEnumCodes(result, names.length, rows);
-        names.forEach((n, i) => {
-          const field = source.schema.fields.find((f) => f.name === n)!;
-          columns.set(
-            n,
-            dictionaryColumn(field, enums.get(n)!.dict, codes[i]!),
-          );
-        });
-      }
-      // Keep the schema's column order.
-      const ordered = new Map(
-        source.schema.fields.map((f) => [f.name, columns.get(f.name)!]),
-      );
-      columns.clear();
-      for (const [k, v] of ordered) columns.set(k, v);
+      batch.columns.forEach((c, i) => {
+        const field = source.schema.fields[i]!;
+        const e = enums.get(field.name);
+        columns.set(
+          field.name,
+          e
+            ? dictionaryColumn(field, e.dict, c.values as Int32Array, c.valid)
+            : field.type.kind === "string"
+            ? encodeStrings(field, c.values as string[], c.valid, rows)
+            : { field, values: c.values, valid: c.valid },
+        );
+      });
+      lap("read");
       const indexes = new Map<string, EqIndex>();
       const candidates = spec.mode === "none"
         ? []
         : spec.mode === "list"
         ? spec.indexColumns
         : [...columns.keys()];
+      const limit = spec.mode === "list"
+        ? Number.MAX_SAFE_INTEGER
+        : spec.indexMaxCardinality;
       for (const name of candidates) {
         const col = columns.get(name);
-        if (!col) {
+        // HyperLogLog is within a few percent: only clear misses are skipped
+        // without the exact count buildIndex makes.
+        if (!col || (distinct.get(name) ?? 0) > limit * 1.25) {
           continue;
         }
-        const limit = spec.mode === "list"
-          ? Number.MAX_SAFE_INTEGER
-          : spec.indexMaxCardinality;
         const idx = buildIndex(col, rows, limit);
         if (idx) {
           indexes.set(name, idx);
         }
       }
+      lap("index");
       log({
         msg: "loaded",
         dataset: spec.name,
         rows,
         indexed: [...indexes.keys()],
         ms: Math.round(performance.now() - started),
+        phases_ms: phase,
       });
       const ds: MemoryDataset = {
         name: spec.name,
@@ -272,7 +281,7 @@ export class MemoryEngine implements Engine {
     return Promise.resolve(countRows((ds as MemoryDataset).table, filters));
   }
 
-  close(): Promise<void> {
+  close(_ds: LoadedDataset): Promise<void> {
     // Columns are garbage once the registry drops the dataset.
     return Promise.resolve();
   }
@@ -284,76 +293,55 @@ export class MemoryEngine implements Engine {
 
 let enumSeq = 0;
 
+/** Dictionary codes are read as this type (-1 never occurs: nulls are invalid). */
+const CODE_TYPE = { kind: "int", bits: 32, signed: true } as const;
+
 /**
- * String columns with few distinct values get a DuckDB ENUM type whose
- * values are the dictionary; returns column name → {type name, dictionary}.
+ * Estimated distinct values per string column (HyperLogLog, one scan in
+ * DuckDB). Other columns need no estimate: buildIndex gives up on them
+ * as soon as it has seen more distinct values than the index allows.
+ */
+async function approxDistinct(
+  conn: DuckDBConnection,
+  rel: string,
+  fields: Field[],
+): Promise<Map<string, number>> {
+  const flat = fields.filter((f) => f.type.kind === "string");
+  if (flat.length === 0) return new Map();
+  const row = (await conn.runAndReadAll(
+    `SELECT ${
+      flat.map((f) => `approx_count_distinct(${quoteIdent(f.name)})::BIGINT`)
+        .join(", ")
+    } FROM ${rel}`,
+  )).getRows()[0]!;
+  return new Map(flat.map((f, i) => [f.name, Number(row[i])]));
+}
+
+/**
+ * String columns whose values repeat get a DuckDB ENUM type whose values,
+ * in UTF-8 byte order, are the dictionary; returns column name → {type
+ * name, dictionary}.
  */
 async function enumColumns(
   conn: DuckDBConnection,
   rel: string,
   fields: Field[],
+  distinct: Map<string, number>,
   rows: number,
 ): Promise<Map<string, { type: string; dict: string[] }>> {
   const out = new Map<string, { type: string; dict: string[] }>();
-  const strings = fields.filter((f) => f.type.kind === "string");
-  if (strings.length === 0 || rows === 0) return out;
-  const counts = (await conn.runAndReadAll(
-    `SELECT ${
-      strings.map((f) => `approx_count_distinct(${quoteIdent(f.name)})`).join(
-        ", ",
-      )
-    } FROM ${rel}`,
-  )).getRows()[0]!;
-  const max = Math.min(60_000, Math.max(1, rows >> 2));
-  for (let i = 0; i < strings.length; i++) {
-    if (Number(counts[i]) > max) continue;
-    const col = quoteIdent(strings[i]!.name);
+  for (const f of fields) {
+    if (f.type.kind !== "string" || rows === 0) continue;
+    if ((distinct.get(f.name) ?? rows) > rows / 2) continue;
+    const col = quoteIdent(f.name);
     const type = `dp_enum_${++enumSeq}`;
     await conn.run(
-      `CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${col} FROM ${rel} WHERE ${col} IS NOT NULL)`,
+      `CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${col} FROM ${rel} WHERE ${col} IS NOT NULL ORDER BY ${col})`,
     );
     const dict = (await conn.runAndReadAll(
       `SELECT unnest(enum_range(NULL::${type}))::VARCHAR`,
     )).getRows().map((r) => r[0] as string);
-    out.set(strings[i]!.name, { type, dict });
-  }
-  return out;
-}
-
-/** Reads ENUM columns as their codes (-1 for null) straight from DuckDB's vectors. */
-async function readEnumCodes(
-  result: DuckDBResult,
-  columns: number,
-  rows: number,
-): Promise<Int32Array[]> {
-  const out = Array.from({ length: columns }, () => new Int32Array(rows));
-  let at = 0;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const n = chunk.rowCount;
-    for (let c = 0; c < columns; c++) {
-      const vec = chunk.getColumnVector(c) as unknown as {
-        items: Uint8Array | Uint16Array | Uint32Array;
-        validity: { data: BigUint64Array | null; offset: number };
-      };
-      const dst = out[c]!;
-      dst.set(vec.items.subarray(0, n), at);
-      const data = vec.validity.data;
-      if (data) {
-        const bytes = new Uint8Array(
-          data.buffer,
-          data.byteOffset,
-          data.byteLength,
-        );
-        const off = vec.validity.offset;
-        for (let i = 0; i < n; i++) {
-          const bit = off + i;
-          if (!((bytes[bit >> 3]! >> (bit & 7)) & 1)) dst[at + i] = -1;
-        }
-      }
-    }
-    at += n;
+    out.set(f.name, { type, dict });
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * narrows a selection vector of row ids.
  */
 import type { PlanPredicate } from "../../query/types.ts";
-import { likeMatcher } from "../../sources/_compare.ts";
+import { likeMatcher } from "../../query/like.ts";
 import type { StoredColumn } from "./columns.ts";
 import { constComparator } from "./compare.ts";
 import { type EqIndex, intersect, lookup } from "./index.ts";

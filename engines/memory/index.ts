@@ -7,8 +7,8 @@ import type { StoredColumn } from "./columns.ts";
 import { rowKey } from "./compare.ts";
 
 export interface EqIndex {
-  /** Key (dictionary code for strings, value otherwise) → slot. */
-  slots: Map<number | bigint | string, number>;
+  /** Key → slot; null for a dictionary column, whose code is its slot. */
+  slots: Map<number | bigint | string, number> | null;
   offsets: Int32Array;
   rows: Int32Array;
 }
@@ -21,6 +21,11 @@ export function buildIndex(
 ): EqIndex | null {
   const t = col.field.type;
   if (t.kind === "list" || t.kind === "struct" || t.kind === "map") return null;
+  if (col.dict) {
+    return col.dict.length > maxCardinality
+      ? null
+      : codeIndex(col.values as Int32Array, col.dict.length);
+  }
   const key = rowKey(col);
   const slots = new Map<number | bigint | string, number>();
   const slotOf = new Int32Array(n);
@@ -41,17 +46,35 @@ export function buildIndex(
     counts[s]!++;
     slotOf[r] = s;
   }
+  return { slots, ...bucketRows(slotOf, counts) };
+}
+
+/** A dictionary column's index: a counting sort of its codes (-1 = null). */
+function codeIndex(codes: Int32Array, size: number): EqIndex {
+  const counts = new Int32Array(size);
+  for (let r = 0; r < codes.length; r++) {
+    const c = codes[r]!;
+    if (c >= 0) counts[c]!++;
+  }
+  return { slots: null, ...bucketRows(codes, counts) };
+}
+
+/** CSR layout: rows of slot s are rows[offsets[s]..offsets[s+1]], ascending. */
+function bucketRows(
+  slotOf: Int32Array,
+  counts: ArrayLike<number>,
+): { offsets: Int32Array; rows: Int32Array } {
   const offsets = new Int32Array(counts.length + 1);
   for (let s = 0; s < counts.length; s++) {
     offsets[s + 1] = offsets[s]! + counts[s]!;
   }
   const fill = offsets.slice(0, counts.length);
   const rows = new Int32Array(offsets[counts.length]!);
-  for (let r = 0; r < n; r++) {
+  for (let r = 0; r < slotOf.length; r++) {
     const s = slotOf[r]!;
     if (s >= 0) rows[fill[s]!++] = r;
   }
-  return { slots, offsets, rows };
+  return { offsets, rows };
 }
 
 /** The index key of a constant, or undefined when no row can hold it. */
@@ -87,7 +110,11 @@ export function lookup(
   const seen = new Set<number>();
   for (const v of values) {
     const k = constKey(col, v);
-    const s = k === undefined ? undefined : index.slots.get(k);
+    const s = k === undefined
+      ? undefined
+      : index.slots === null
+      ? k as number
+      : index.slots.get(k);
     if (s === undefined || seen.has(s)) continue;
     seen.add(s);
     parts.push(index.rows.subarray(index.offsets[s]!, index.offsets[s + 1]!));

@@ -16,6 +16,8 @@ export const listDatasets: Handler = (ctx) => {
       rows: p?.ds.rows ?? null,
       columns: p?.ds.schema.fields.length ?? null,
       version: p?.version ?? null,
+      // The Delta table version read (null for plain parquet), as KV records it.
+      source_version: p?.ds.source.sourceVersion ?? null,
       loaded_at: p?.loadedAt ?? null,
     };
   });

@@ -17,8 +17,9 @@ import { readCheckpoint } from "./checkpoint.ts";
 import {
   type ColumnMappingMode,
   columnMappingMode,
-  fieldId,
-  parquetNamesById,
+  type FileColumns,
+  fileColumns,
+  parquetFooterSchema,
   physicalName,
 } from "./column_mapping.ts";
 import { deletionVectorReader } from "./deletion_vector.ts";
@@ -257,6 +258,11 @@ async function sourceFile(
   }
   const shown = displayPath(root, key);
   const path = await store.localPath(key);
+  // A log entry whose file is gone fails the load here, naming the file,
+  // instead of later inside an engine with a reason clients never see.
+  if (!(await Deno.stat(path).then((s) => s.isFile, () => false))) {
+    throw new DeltaFormatError(`data file ${shown} does not exist`);
+  }
   const partitionValues: SourceFile["partitionValues"] = {};
   ctx.partitionFields.forEach((field, i) => {
     const text = add.partitionValues[physicalName(field, ctx.mode)] ?? null;
@@ -269,23 +275,32 @@ async function sourceFile(
   if (add.deletionVector) {
     file.deletedRows = await ctx.readDv(add.deletionVector, shown);
   }
-  if (ctx.mode !== "none") file.physicalNames = await physicalNames(path, ctx);
+  if (ctx.mode !== "none") {
+    const columns = await mappedColumns(path, shown, ctx.dataFields, ctx.mode);
+    file.physicalNames = columns.physicalNames;
+    if (columns.missing.length > 0) file.missingColumns = columns.missing;
+    if (Object.keys(columns.nestedLayouts).length > 0) {
+      file.nestedLayouts = columns.nestedLayouts;
+    }
+  }
   return file;
 }
 
-/** Logical → parquet column name for the data columns of one file. */
-async function physicalNames(
+/** Where the data columns live in one file of a column-mapped table. */
+async function mappedColumns(
   path: string,
-  ctx: FileContext,
-): Promise<Record<string, string>> {
-  const byId = ctx.mode === "id" ? await parquetNamesById(path) : null;
-  const names: Record<string, string> = {};
-  for (const field of ctx.dataFields) {
-    const id = byId ? fieldId(field) : null;
-    names[field.name] = (id !== null ? byId!.get(id) : undefined) ??
-      physicalName(field, ctx.mode);
+  shown: string,
+  fields: DeltaField[],
+  mode: Exclude<ColumnMappingMode, "none">,
+): Promise<FileColumns> {
+  try {
+    return fileColumns(fields, await parquetFooterSchema(path), mode);
+  } catch (err) {
+    if (err instanceof DeltaFormatError) {
+      throw new DeltaFormatError(`data file ${shown}: ${err.message}`);
+    }
+    throw new DeltaFormatError(`data file ${shown} is not readable parquet`);
   }
-  return names;
 }
 
 async function readIfPresent(

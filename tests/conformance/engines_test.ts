@@ -229,14 +229,14 @@ Deno.test("conformance: hive-partitioned directory", async () => {
   await compareEngines(dir, tableCases("id", "part"));
 });
 
-// column-mapping-name and -id are left out: their nested struct fields keep
-// physical names, which neither engine can read yet (see the issue notes).
 Deno.test("conformance: Delta tables (checkpoints, deletion vectors, column mapping)", async () => {
   for (
     const table of [
       "dv-partitioned-with-checkpoint",
       "table-with-dv-small",
       "dv-with-columnmapping",
+      "column-mapping-name",
+      "column-mapping-id",
       "multi-part-checkpoint",
       "v2-checkpoint-parquet",
       "partition-values",

@@ -1,12 +1,15 @@
 /**
  * Reads a ResolvedSource the way an engine would, with DuckDB: each file by
- * physical column names, deleted row positions dropped by
- * `file_row_number`, partition values added as typed constants.
+ * physical column names (nested renamed fields repacked as the DuckDB engine
+ * does), deleted row positions dropped by `file_row_number`, partition
+ * values added as typed constants.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { DataType, Scalar } from "../../../query/types.ts";
 import type { ResolvedSource } from "../../../sources/types.ts";
 import { type CanonicalRows, canonicalRows } from "./_canonical.ts";
+import { logicalValue } from "../../../engines/duckdb/relation.ts";
+import { duckType as nestedType } from "../../../query/sql.ts";
 
 export async function readResolved(
   conn: DuckDBConnection,
@@ -36,8 +39,15 @@ export async function readResolved(
         } AS ${out}`;
       }
       const physical = file.physicalNames?.[field.name] ?? field.name;
+      const layout = file.nestedLayouts?.[field.name];
       return present.has(physical)
-        ? `${quote(physical)} AS ${out}`
+        ? `${
+          layout
+            ? `CAST(${logicalValue(quote(physical), field.type, layout)} AS ${
+              nestedType(field.type)
+            })`
+            : quote(physical)
+        } AS ${out}`
         : `CAST(NULL AS ${duckType(field.type)}) AS ${out}`;
     });
     const deleted = file.deletedRows && file.deletedRows.length > 0

@@ -1,0 +1,169 @@
+/**
+ * Load time and peak RSS of the memory engine against DuckDB's own
+ * `CREATE TABLE AS` of the same file, each in a fresh process of this
+ * script, plus the latency of an indexed eq query. A measurement, not a test.
+ *
+ *   deno run -A bench/memory_load.ts [FILE.parquet] [ROWS]
+ *
+ * Without FILE it writes a ROWS-row (default 2,000,000) file to the temp dir:
+ * ints, doubles, a low- and a high-cardinality string, timestamps, nulls.
+ */
+import { DuckDBInstance } from "@duckdb/node-api";
+import { MemoryEngine } from "../engines/memory/mod.ts";
+import { resolveSource } from "../sources/resolve.ts";
+import { parseQueryBody } from "../query/parse.ts";
+import { planQuery } from "../query/plan.ts";
+
+function peakRssMb(): number {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+async function generate(path: string, rows: number): Promise<void> {
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  await c.run(`COPY (
+    SELECT i::BIGINT AS id,
+      (hash(i) % 1000)::INTEGER AS small,
+      CASE WHEN i % 10 = 0 THEN NULL ELSE (hash(i + 1) % 100000) / 7.0 END AS x,
+      ['red','green','blue','cyan','magenta'][1 + (i % 5)] AS colour,
+      CASE WHEN i % 17 = 0 THEN NULL ELSE 'user-' || hash(i + 2) % 5000000 END AS uid,
+      TIMESTAMP '2020-01-01' + to_seconds((hash(i + 3) % 100000000)::BIGINT) AS at
+    FROM range(${rows}) t(i) ORDER BY i
+  ) TO '${path}' (FORMAT parquet, COMPRESSION zstd)`);
+  c.closeSync();
+  db.closeSync();
+}
+
+/** Arrow in-memory size: value widths + validity bits + string offsets and bytes. */
+async function arrowBytes(path: string): Promise<number> {
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  const cols = (await c.runAndReadAll(
+    `SELECT name, type FROM parquet_schema('${path}') WHERE type IS NOT NULL`,
+  )).getRows();
+  const rows = Number(
+    (await c.runAndReadAll(`SELECT count(*) FROM '${path}'`)).getRows()[0]![0],
+  );
+  let total = 0;
+  for (const [name, type] of cols) {
+    total += Math.ceil(rows / 8);
+    if (type === "BYTE_ARRAY") {
+      const bytes = (await c.runAndReadAll(
+        `SELECT sum(strlen("${name}"))::BIGINT FROM '${path}'`,
+      )).getRows()[0]![0];
+      total += 4 * (rows + 1) + Number(bytes ?? 0);
+    } else if (type === "BOOLEAN") total += Math.ceil(rows / 8);
+    else total += rows * (type === "INT32" || type === "FLOAT" ? 4 : 8);
+  }
+  c.closeSync();
+  db.closeSync();
+  return total;
+}
+
+async function child(mode: "duckdb" | "memory", path: string): Promise<void> {
+  const t = performance.now();
+  if (mode === "duckdb") {
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    await c.run(`CREATE TABLE t AS SELECT * FROM read_parquet('${path}')`);
+    const ms = performance.now() - t;
+    console.log(
+      JSON.stringify({ mode, ms: Math.round(ms), rssMb: peakRssMb() }),
+    );
+    return;
+  }
+  const engine = new MemoryEngine();
+  const source = await resolveSource({ name: "m", source: path });
+  const ds = await engine.load({
+    name: "m",
+    mode: "auto",
+    indexColumns: [],
+    indexMaxCardinality: 100_000,
+    memoryLimitBytes: 2 ** 40,
+  }, source);
+  const ms = performance.now() - t;
+  // An indexed eq on the first indexed string column, page 50.
+  const col = ds.schema.fields.find((f) =>
+    ds.indexed.has(f.name) && f.type.kind === "string"
+  )!;
+  const first = await engine.query(
+    ds,
+    planQuery(
+      parseQueryBody({ columns: [col.name], page_size: 1 }),
+      ds.schema,
+      { maxPageSize: 100_000 },
+    ),
+    new AbortController().signal,
+  );
+  const plan = planQuery(
+    parseQueryBody({
+      predicates: [{
+        col: col.name,
+        op: "eq",
+        val: (first.columns[0]!.values as string[])[0],
+      }],
+      page_size: 50,
+    }),
+    ds.schema,
+    { maxPageSize: 100_000 },
+  );
+  const runs = 2000;
+  const q0 = performance.now();
+  for (let i = 0; i < runs; i++) {
+    await engine.query(ds, plan, new AbortController().signal);
+  }
+  const us = (performance.now() - q0) * 1000 / runs;
+  console.log(JSON.stringify({
+    mode,
+    ms: Math.round(ms),
+    rssMb: peakRssMb(),
+    rows: ds.rows,
+    indexed: [...ds.indexed],
+    eqColumn: col.name,
+    eqQueryUs: Math.round(us),
+  }));
+}
+
+async function main(): Promise<void> {
+  const [mode, arg] = Deno.args;
+  if (mode === "--child") {
+    return await child(Deno.args[2] as "duckdb" | "memory", arg!);
+  }
+  let path = mode;
+  if (!path) {
+    path = `${Deno.env.get("TMPDIR") ?? "/tmp"}/datapress-measure-${
+      arg ?? 2_000_000
+    }.parquet`;
+    try {
+      await Deno.stat(path);
+    } catch {
+      await generate(path, Number(arg ?? 2_000_000));
+    }
+  }
+  const run = async (m: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", import.meta.filename!, "--child", path, m],
+      stderr: "inherit",
+    }).output();
+    return JSON.parse(new TextDecoder().decode(out.stdout).trim());
+  };
+  const duck = await run("duckdb");
+  const mem = await run("memory");
+  const arrow = await arrowBytes(path);
+  console.log(JSON.stringify(
+    {
+      file: path,
+      duckdb: duck,
+      memory: mem,
+      arrowMb: Math.round(arrow / 2 ** 20),
+      loadRatio: +(mem.ms / duck.ms).toFixed(2),
+      rssOverArrow: +(mem.rssMb / (arrow / 2 ** 20)).toFixed(2),
+    },
+    null,
+    1,
+  ));
+}
+
+await main();
