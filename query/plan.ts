@@ -33,7 +33,7 @@ export function planQuery(
   schema: Schema,
   opts: PlanOptions,
 ): QueryPlan {
-  const fields = new Map(schema.fields.map((f) => [f.name, f]));
+  const fields = fieldsByName(schema);
   const filters = planFilters(req.predicates, fields);
   const pageSize = Math.min(req.page_size, opts.maxPageSize);
   const offset = (req.page - 1) * pageSize;
@@ -84,10 +84,19 @@ export function planQuery(
 
 /** Builds the filters of a count request. */
 export function planCount(req: CountRequest, schema: Schema): PlanPredicate[] {
-  return planFilters(
-    req.predicates,
-    new Map(schema.fields.map((f) => [f.name, f])),
-  );
+  return planFilters(req.predicates, fieldsByName(schema));
+}
+
+// A schema lives as long as its dataset version and is never mutated.
+const byName = new WeakMap<Schema, Map<string, Field>>();
+
+function fieldsByName(schema: Schema): Map<string, Field> {
+  let m = byName.get(schema);
+  if (!m) {
+    m = new Map(schema.fields.map((f) => [f.name, f]));
+    byName.set(schema, m);
+  }
+  return m;
 }
 
 /**

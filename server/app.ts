@@ -18,6 +18,7 @@ import { loadDataset, sourceSpec } from "./loader.ts";
 import { watchFingerprint } from "../sources/poll.ts";
 import { log, logEnabled } from "./log.ts";
 import { Metrics } from "./metrics.ts";
+import { Deadlines } from "./deadlines.ts";
 import { Registry } from "./registry.ts";
 import { uiResponse } from "./static.ts";
 
@@ -160,8 +161,21 @@ export async function createApp(
       );
       return { res, label: "metrics", streamed: false };
     }
-    const matches = routes.filter((r) => r.pattern.test(path));
-    if (matches.length === 0) {
+    let r: Route | undefined;
+    let groups: Record<string, string> | undefined;
+    // Every method of the path, complete whenever no route matched the method.
+    const allowed: Route[] = [];
+    for (const candidate of routes) {
+      const m = candidate.pattern.exec(path);
+      if (!m) continue;
+      allowed.push(candidate);
+      if (candidate.method === req.method) {
+        r = candidate;
+        groups = m.groups;
+        break;
+      }
+    }
+    if (allowed.length === 0) {
       if (req.method === "GET" || req.method === "HEAD") {
         const ui = await uiResponse(rel);
         if (ui) return { res: ui, label: "ui", streamed: false };
@@ -172,22 +186,19 @@ export async function createApp(
         streamed: false,
       };
     }
-    const r = matches.find((m) => m.method === req.method);
     if (!r) {
-      const allow = matches.map((m) => m.method).join(", ");
+      const allow = allowed.map((m) => m.method).join(", ");
       return {
         res: errorResponse(
           new ApiError(405, "method_not_allowed", `use ${allow} on this route`),
           { allow },
         ),
-        label: matches[0]!.label,
+        label: allowed[0]!.label,
         streamed: false,
       };
     }
-    const params = r.pattern.exec(path)?.groups ?? {};
-    const decoded = Object.fromEntries(
-      Object.entries(params).map(([k, v]) => [k, decodePart(v ?? "")]),
-    );
+    const decoded: Record<string, string> = {};
+    for (const k in groups) decoded[k] = decodePart(groups[k] ?? "");
     if (r.auth) {
       const d = await auth.authorize(req, r.auth);
       if (!d.ok) {
@@ -208,30 +219,42 @@ export async function createApp(
     return { res, label: r.label, streamed: res.headers.has("x-streamed") };
   }
 
+  const deadlines = new Deadlines(config.request_timeout_ms);
+
+  /** `work`, or a 504 (with the request's signal aborted) once the timeout passes. */
+  function withTimeout<T>(
+    work: Promise<T>,
+    abort: AbortController,
+  ): Promise<T> {
+    const ms = config.request_timeout_ms;
+    if (ms <= 0) return work;
+    return new Promise<T>((resolve, reject) => {
+      const cancel = deadlines.add(ms, () => {
+        const e = new ApiError(
+          504,
+          "timeout",
+          `the request took longer than request_timeout_ms (${ms} ms) and was cancelled`,
+        );
+        abort.abort(e);
+        reject(e);
+      });
+      work.then((v) => {
+        cancel();
+        resolve(v);
+      }, (e) => {
+        cancel();
+        reject(e);
+      });
+    });
+  }
+
   async function handler(req: Request): Promise<Response> {
     const started = performance.now();
     const abort = new AbortController();
-    const timeoutMs = config.request_timeout_ms;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     let label = "unmatched";
     let res: Response;
     try {
-      const work = route(req, abort.signal);
-      const timeout = timeoutMs > 0
-        ? new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            const e = new ApiError(
-              504,
-              "timeout",
-              `the request took longer than request_timeout_ms (${timeoutMs} ms) and was cancelled`,
-            );
-            abort.abort(e);
-            reject(e);
-          }, timeoutMs);
-        })
-        : null;
-      const out = timeout ? await Promise.race([work, timeout]) : await work;
-      work.catch(() => {});
+      const out = await withTimeout(route(req, abort.signal), abort);
       label = out.label;
       res = out.res;
       if (out.streamed) res.headers.delete("x-streamed");
@@ -243,8 +266,6 @@ export async function createApp(
       );
     } catch (e) {
       res = renderError(e);
-    } finally {
-      clearTimeout(timer);
     }
     const seconds = (performance.now() - started) / 1000;
     ctx.metrics.observeRequest(label, req.method, res.status, seconds);

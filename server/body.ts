@@ -4,6 +4,8 @@
  */
 import { ApiError } from "../query/errors.ts";
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 export async function readJsonBody(
   req: Request,
   maxBytes: number,
@@ -23,22 +25,11 @@ export async function readJsonBody(
   if (length !== null && Number(length) > maxBytes) {
     throw tooLarge(maxBytes);
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(maxBytes);
-      }
-      chunks.push(value);
-    }
-  }
-  if (size === 0) {
+  const bytes = length !== null
+    ? new Uint8Array(await req.arrayBuffer())
+    : await readLimited(req, maxBytes);
+  if (bytes.length > maxBytes) throw tooLarge(maxBytes);
+  if (bytes.length === 0) {
     if (emptyAs !== undefined) return emptyAs;
     throw new ApiError(
       400,
@@ -53,15 +44,9 @@ export async function readJsonBody(
       "Content-Type must be application/json",
     );
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     throw new ApiError(
       400,
@@ -81,6 +66,35 @@ export async function readJsonBody(
       `the request body is not valid JSON: ${detail}`,
     );
   }
+}
+
+/** A body without Content-Length (chunked), read until it passes the limit. */
+async function readLimited(
+  req: Request,
+  maxBytes: number,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(value);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return bytes;
 }
 
 function tooLarge(max: number): ApiError {

@@ -68,10 +68,12 @@ export async function compressResponse(
   enabled: boolean,
   streamed: boolean,
 ): Promise<Response> {
-  const enc = enabled && res.body && res.status !== 304
+  // Reading `res.body` turns a plain body into a stream Deno then serves
+  // slowly, so it is only touched once compression is wanted.
+  const enc = enabled && res.status !== 304 && res.status !== 204
     ? negotiate(acceptEncoding)
     : null;
-  if (!enc) {
+  if (!enc || !res.body) {
     // Handlers build their own responses, so their headers are mutable.
     res.headers.append("vary", "Accept-Encoding");
     return res;

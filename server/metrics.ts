@@ -31,6 +31,8 @@ interface Histogram {
 
 export class Metrics {
   #requests = new Map<string, number>();
+  #keys = new Map<string, string>();
+  /** By route name; rendered with its label at exposition time. */
   #latency = new Map<string, Histogram>();
   #reloads = new Map<string, number>();
 
@@ -40,17 +42,22 @@ export class Metrics {
     status: number,
     seconds: number,
   ): void {
-    const key = labels({ route, method, status: String(status) });
+    // Label text is built once per (route, method, status), not per request.
+    const raw = `${route} ${method} ${status}`;
+    let key = this.#keys.get(raw);
+    if (key === undefined) {
+      key = labels({ route, method, status: String(status) });
+      this.#keys.set(raw, key);
+    }
     this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
-    const hk = labels({ route });
-    let h = this.#latency.get(hk);
+    let h = this.#latency.get(route);
     if (!h) {
       h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.#latency.set(hk, h);
+      this.#latency.set(route, h);
     }
-    BUCKETS.forEach((b, i) => {
-      if (seconds <= b) h!.counts[i]!++;
-    });
+    for (let i = 0; i < BUCKETS.length; i++) {
+      if (seconds <= BUCKETS[i]!) h.counts[i]!++;
+    }
     h.sum += seconds;
     h.count++;
   }
@@ -73,7 +80,8 @@ export class Metrics {
       "# HELP datapress_http_request_duration_seconds HTTP request latency by route.",
     );
     out.push("# TYPE datapress_http_request_duration_seconds histogram");
-    for (const [k, h] of this.#latency) {
+    for (const [route, h] of this.#latency) {
+      const k = labels({ route });
       BUCKETS.forEach((b, i) =>
         out.push(
           `datapress_http_request_duration_seconds_bucket{${k},le="${b}"} ${

@@ -43,16 +43,24 @@ function format(req: Request): Format {
  * distinct, not secret, so a fast synchronous hash beats SHA-256 here.
  */
 function etag(p: Published, name: string, key: string, fmt: string): string {
-  const text = JSON.stringify([name, p.version, p.loadedAt, key, fmt]);
   let h1 = 0x811c9dc5, h2 = 0xcbf29ce4;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 7);
+  // NUL separates the parts: no dataset name or format contains one, and
+  // in the JSON key it is escaped.
+  const parts = [name, String(p.version), p.loadedAt, key, fmt];
+  let length = 0;
+  for (const text of parts) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 7);
+    }
+    h1 = Math.imul(h1, 0x01000193);
+    h2 = Math.imul(h2, 0x01000193) ^ (h1 >>> 7);
+    length += text.length + 1;
   }
   return `"${(h1 >>> 0).toString(16).padStart(8, "0")}${
     (h2 >>> 0).toString(16).padStart(8, "0")
-  }-${text.length}"`;
+  }-${length}"`;
 }
 
 function notModified(req: Request, tag: string): Response | null {
