@@ -44,12 +44,24 @@ function errOf(e: unknown): ApiErr {
   };
 }
 
+function under(errPath: string, path: string): boolean {
+  return errPath === path || errPath.startsWith(path + ".") ||
+    errPath.startsWith(path + "[");
+}
+
+/** Body paths that have a field in the form to show their error beside. */
+const FIELD_PATHS = [
+  "columns",
+  "predicates",
+  "order_by",
+  "aggregations",
+  "group_by",
+  "limit",
+  "page_size",
+];
+
 function FieldError({ err, path }: { err: ApiErr | null; path: string }) {
-  if (
-    !err?.path ||
-    !(err.path === path || err.path.startsWith(path + ".") ||
-      err.path.startsWith(path + "["))
-  ) return null;
+  if (!err?.path || !under(err.path, path)) return null;
   return <div class="field-error" data-testid="field-error">{err.message}</div>;
 }
 
@@ -338,7 +350,12 @@ function App() {
                         )
                         : (
                           <input
-                            type={p.op === "in" ? "text" : inputType(type)}
+                            {
+                              // Preact types `type` per literal; this one is chosen at run time.
+                              ...{
+                                type: p.op === "in" ? "text" : inputType(type),
+                              } as { type: "text" }
+                            }
                             step="any"
                             placeholder={p.op === "in" ? "a, b, c" : type}
                             value={p.val}
@@ -570,8 +587,9 @@ function App() {
             <FieldError err={err} path="page_size" />
           </form>
         )}
-        {err?.path && <div class="error" data-testid="error">{err.message}
-        </div>}
+        {err?.path && !FIELD_PATHS.some((p) => under(err.path!, p)) && (
+          <div class="error" data-testid="error">{err.message}</div>
+        )}
         {result && (
           <section>
             <div class="toolbar">
