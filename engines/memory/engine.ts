@@ -166,13 +166,17 @@ export class MemoryEngine implements Engine {
         ms: Math.round(performance.now() - started),
         phases_ms: phase,
       });
+      const files = source.partitionColumns.length > 0 &&
+          source.files.length > 1
+        ? { source, starts: await fileStarts(conn, rel, source.files.length) }
+        : undefined;
       const ds: MemoryDataset = {
         name: spec.name,
         schema: source.schema,
         rows,
         indexed: new Set(indexes.keys()),
         source,
-        table: { rows, columns, indexes },
+        table: { rows, columns, indexes, files },
       };
       return ds;
     } finally {
@@ -292,6 +296,22 @@ export class MemoryEngine implements Engine {
 }
 
 let enumSeq = 0;
+
+/** Where each file's rows start in load order (ROW_FILE, ROW_NUM), then the total. */
+async function fileStarts(
+  conn: DuckDBConnection,
+  rel: string,
+  files: number,
+): Promise<Int32Array> {
+  const counts = new Int32Array(files);
+  const rows = (await conn.runAndReadAll(
+    `SELECT ${ROW_FILE}, count(*)::BIGINT FROM ${rel} GROUP BY 1`,
+  )).getRows();
+  for (const [file, n] of rows) counts[Number(file)] = Number(n);
+  const starts = new Int32Array(files + 1);
+  for (let i = 0; i < files; i++) starts[i + 1] = starts[i]! + counts[i]!;
+  return starts;
+}
 
 /** Dictionary codes are read as this type (-1 never occurs: nulls are invalid). */
 const CODE_TYPE = { kind: "int", bits: 32, signed: true } as const;

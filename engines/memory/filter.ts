@@ -4,6 +4,8 @@
  * narrows a selection vector of row ids.
  */
 import type { PlanPredicate } from "../../query/types.ts";
+import { pruneFiles } from "../../sources/prune.ts";
+import type { ResolvedSource } from "../../sources/types.ts";
 import { likeMatcher } from "../../query/like.ts";
 import type { StoredColumn } from "./columns.ts";
 import { constComparator } from "./compare.ts";
@@ -13,6 +15,32 @@ export interface Table {
   rows: number;
   columns: Map<string, StoredColumn>;
   indexes: Map<string, EqIndex>;
+  /**
+   * A partitioned source's files and where each file's rows start (rows are
+   * stored file by file; `starts` has one more entry, the row count), so
+   * partition predicates skip whole files before any row is looked at.
+   */
+  files?: { source: ResolvedSource; starts: Int32Array };
+}
+
+/** The rows of the files partition predicates keep, or null when none are skipped. */
+function partitionRows(
+  table: Table,
+  filters: PlanPredicate[],
+): Int32Array | null {
+  if (!table.files) return null;
+  const { source, starts } = table.files;
+  const kept = pruneFiles(source, filters);
+  if (kept.length === source.files.length) return null;
+  const ranges = kept.map((f) => source.files.indexOf(f));
+  let total = 0;
+  for (const i of ranges) total += starts[i + 1]! - starts[i]!;
+  const out = new Int32Array(total);
+  let k = 0;
+  for (const i of ranges) {
+    for (let r = starts[i]!; r < starts[i + 1]!; r++) out[k++] = r;
+  }
+  return out;
 }
 
 /** A test for one non-null row, or null-aware for is_null/is_not_null. */
@@ -68,7 +96,9 @@ export function select(
     else if (idx && f.op === "in") indexed.push(lookup(idx, col, f.values));
     else rest.push(f);
   }
-  let sel: Int32Array | null = null;
+  // Exact like the filters themselves, which still run on the kept rows.
+  let sel = partitionRows(table, filters);
+  if (sel) indexed.push(sel);
   if (indexed.length > 0) {
     indexed.sort((a, b) => a.length - b.length);
     sel = indexed.reduce((a, b) => intersect(a, b));

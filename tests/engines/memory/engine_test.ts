@@ -399,3 +399,40 @@ Deno.test("datasets stay valid and independent after another load", async () => 
   assert.deepEqual(before, after);
   assert.equal(a.ds.rows, 3000);
 });
+
+Deno.test("partition predicates skip whole files before any row is tested", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "datapress-mem-hive-" });
+  await duck(
+    `COPY (SELECT i::INTEGER AS id, (2020 + i % 3)::INTEGER AS year, i % 2 AS odd FROM range(30) t(i))
+     TO '${dir}' (FORMAT parquet, PARTITION_BY (year))`,
+  );
+  const engine = new MemoryEngine();
+  const source = await resolveSource({ name: "t", source: dir });
+  assert.equal(source.files.length, 3);
+  const ds = await engine.load(spec({ mode: "none" }), source);
+  const body = {
+    columns: ["id"],
+    predicates: [{ col: "year", op: "eq", val: 2021 }, {
+      col: "odd",
+      op: "eq",
+      val: 1,
+    }],
+  };
+  const want = [1, 7, 13, 19, 25];
+  assert.deepEqual(
+    [...(await query(engine, ds, body)).columns[0]!.values],
+    want,
+  );
+  // Rewrite the stored partition column of every row to 2021: a row scan
+  // would now match rows of the other files, a file skip cannot.
+  const table = (ds as unknown as { table: Table }).table;
+  (table.columns.get("year")!.values as BigInt64Array).fill(2021n);
+  assert.deepEqual(
+    [...(await query(engine, ds, body)).columns[0]!.values],
+    want,
+  );
+  assert.equal(
+    await count(engine, ds, { predicates: body.predicates.slice(0, 1) }),
+    10,
+  );
+});
