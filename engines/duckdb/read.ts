@@ -19,17 +19,8 @@ import type {
   TimeUnit,
 } from "../../query/types.ts";
 
-type Typed =
-  | Uint8Array
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | Uint16Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array
-  | Float32Array
-  | Float64Array;
+/** The typed-array layouts of ColumnValues. */
+type Typed = Extract<ColumnValues, { BYTES_PER_ELEMENT: number }>;
 
 interface RawVector {
   items?: Typed;
