@@ -2,7 +2,7 @@
  * One column of a result → the JSON text of each of its values, in a loop
  * specialised per type so a page is encoded without per-row objects.
  */
-import type { ColumnVector, NestedValue, ResultBatch } from "../query/types.ts";
+import type { ColumnVector, NestedValue } from "../query/types.ts";
 import {
   base64,
   dateText,
@@ -123,25 +123,4 @@ export function encodeJsonValue(col: ColumnVector, i: number): string {
     valid: col.valid ? col.valid.slice(i, i + 1) : null,
   };
   return columnJson(one, 1)[0]!;
-}
-
-/** The `"name":` prefix of every column, in order. */
-export function keyPrefixes(batch: ResultBatch): string[] {
-  return batch.columns.map((c) => JSON.stringify(c.field.name) + ":");
-}
-
-/** `{"a":1,"b":"x"}` per row, built from the per-column texts. */
-export function rowObjects(batch: ResultBatch): string[] {
-  const n = batch.length;
-  const keys = keyPrefixes(batch);
-  const cols = batch.columns.map((c) => columnJson(c, n));
-  const rows = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    let s = "{";
-    for (let c = 0; c < cols.length; c++) {
-      s += (c === 0 ? "" : ",") + keys[c] + cols[c]![i];
-    }
-    rows[i] = s + "}";
-  }
-  return rows;
 }

@@ -1,7 +1,8 @@
 /** The JSON page envelope of API.md. */
 import { typeName } from "../query/type_name.ts";
 import type { ResultBatch } from "../query/types.ts";
-import { rowObjects } from "./columns.ts";
+import { ByteWriter } from "./bytes.ts";
+import { writeRows } from "./rows.ts";
 
 export { encodeJsonValue } from "./columns.ts";
 
@@ -13,8 +14,6 @@ export interface PageMeta {
   hasMore: boolean;
 }
 
-const encoder = new TextEncoder();
-
 /** `{"dataset","version","columns","rows","page","page_size","returned","has_more"}` as UTF-8. */
 export function encodeJsonPage(meta: PageMeta, batch: ResultBatch): Uint8Array {
   const columns = batch.columns.map((c) =>
@@ -22,10 +21,15 @@ export function encodeJsonPage(meta: PageMeta, batch: ResultBatch): Uint8Array {
       JSON.stringify(typeName(c.field.type))
     }}`
   ).join(",");
-  const text = `{"dataset":${
-    JSON.stringify(meta.dataset)
-  },"version":${meta.version},"columns":[${columns}],"rows":[${
-    rowObjects(batch).join(",")
-  }],"page":${meta.page},"page_size":${meta.pageSize},"returned":${batch.length},"has_more":${meta.hasMore}}`;
-  return encoder.encode(text);
+  const w = new ByteWriter();
+  w.text(
+    `{"dataset":${
+      JSON.stringify(meta.dataset)
+    },"version":${meta.version},"columns":[${columns}],"rows":[`,
+  );
+  writeRows(w, batch, 0x2c);
+  w.ascii(
+    `],"page":${meta.page},"page_size":${meta.pageSize},"returned":${batch.length},"has_more":${meta.hasMore}}`,
+  );
+  return w.result();
 }

@@ -1,10 +1,12 @@
 /** Newline-delimited JSON: one row object per line, same value rules as JSON. */
 import type { ResultBatch } from "../query/types.ts";
-import { rowObjects } from "./columns.ts";
-
-const encoder = new TextEncoder();
+import { ByteWriter } from "./bytes.ts";
+import { writeRows } from "./rows.ts";
 
 export function encodeNdjsonBatch(batch: ResultBatch): Uint8Array {
   if (batch.length === 0) return new Uint8Array(0);
-  return encoder.encode(rowObjects(batch).join("\n") + "\n");
+  const w = new ByteWriter();
+  writeRows(w, batch, 0x0a);
+  w.byte(0x0a);
+  return w.result();
 }
