@@ -18,33 +18,111 @@ export interface Grouped {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-/** Assigns each selected row a group id; returns ids and the first row of each group. */
+/** Beyond this many slots a direct lookup table costs more than a Map. */
+const MAX_TABLE = 1 << 22;
+
+/**
+ * Dense ids of one key column over the selected rows, numbered in order of
+ * first appearance, nulls one id of their own. Dictionary codes, booleans and
+ * narrow integer ranges go through a lookup table; other values through a Map.
+ */
+function columnIds(
+  rows: ArrayLike<number>,
+  col: StoredColumn,
+): { ids: Int32Array; size: number } {
+  const n = rows.length;
+  const ids = new Int32Array(n);
+  const valid = col.valid;
+  const t = col.field.type;
+  // Slots first, each type in its own loop; then one loop numbers them.
+  let slots = -1;
+  if (col.dict) {
+    const codes = col.values as Int32Array;
+    for (let i = 0; i < n; i++) ids[i] = codes[rows[i]!]!;
+    slots = col.dict.length;
+  } else if (
+    t.kind === "bool" || t.kind === "date" ||
+    (t.kind === "int" && t.bits <= 32)
+  ) {
+    const v = col.values as Int32Array;
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const x = v[rows[i]!]!;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    if (n > 0 && hi - lo < MAX_TABLE) {
+      for (let i = 0; i < n; i++) ids[i] = v[rows[i]!]! - lo;
+      slots = hi - lo + 1;
+    }
+  }
+  let size = 0;
+  if (slots >= 0) {
+    // The last slot holds the null group.
+    if (valid) {
+      for (let i = 0; i < n; i++) if (valid[rows[i]!] === 0) ids[i] = slots;
+    }
+    const table = new Int32Array(slots + 1).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const s = ids[i]!;
+      let g = table[s]!;
+      if (g < 0) table[s] = g = size++;
+      ids[i] = g;
+    }
+    return { ids, size };
+  }
+  const key = rowKey(col);
+  const map = new Map<unknown, number>();
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    const k = valid && !valid[r] ? null : key(r);
+    let g = map.get(k);
+    if (g === undefined) map.set(k, g = size++);
+    ids[i] = g;
+  }
+  return { ids, size };
+}
+
+/**
+ * Assigns each selected row a group id (in order of first appearance) by
+ * combining the key columns' dense ids pairwise; returns the ids and the
+ * first row of each group.
+ */
 function assign(
   rows: ArrayLike<number>,
   keys: StoredColumn[],
-): { ids: Int32Array; first: number[] } {
-  const fns = keys.map((k) => ({ key: rowKey(k), valid: k.valid }));
-  const ids = new Int32Array(rows.length);
-  const first: number[] = [];
-  const map = new Map<unknown, number>();
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    let k: unknown;
-    if (fns.length === 1) {
-      const f = fns[0]!;
-      k = f.valid && !f.valid[r] ? null : f.key(r);
+): { ids: Int32Array; first: Int32Array } {
+  const n = rows.length;
+  let { ids, size } = keys.length === 0
+    ? { ids: new Int32Array(n), size: n > 0 ? 1 : 0 }
+    : columnIds(rows, keys[0]!);
+  for (const k of keys.slice(1)) {
+    const next = columnIds(rows, k);
+    const width = next.size;
+    let combined = 0;
+    if (size * width <= MAX_TABLE) {
+      const table = new Int32Array(size * width).fill(-1);
+      for (let i = 0; i < n; i++) {
+        const s = ids[i]! * width + next.ids[i]!;
+        let g = table[s]!;
+        if (g < 0) table[s] = g = combined++;
+        ids[i] = g;
+      }
     } else {
-      k = fns.map((f) =>
-        f.valid && !f.valid[r] ? "∅" : typeof f.key(r) + ":" + String(f.key(r))
-      ).join("\u0001");
+      const map = new Map<number, number>();
+      for (let i = 0; i < n; i++) {
+        const s = ids[i]! * width + next.ids[i]!;
+        let g = map.get(s);
+        if (g === undefined) map.set(s, g = combined++);
+        ids[i] = g;
+      }
     }
-    let g = map.get(k);
-    if (g === undefined) {
-      g = first.length;
-      map.set(k, g);
-      first.push(r);
-    }
-    ids[i] = g;
+    size = combined;
+  }
+  const first = new Int32Array(size).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const g = ids[i]!;
+    if (first[g]! < 0) first[g] = rows[i]!;
   }
   return { ids, first };
 }
@@ -66,12 +144,15 @@ function aggregate(
 ): StoredColumn {
   const field = { name: a.alias, type: a.type, nullable: a.op !== "count" };
   const valid = col?.valid ?? null;
-  const live = (r: number) => !valid || valid[r] === 1;
   if (a.op === "count") {
     const counts = new BigInt64Array(groups);
     const n = new Float64Array(groups);
-    for (let i = 0; i < rows.length; i++) {
-      if (col === null || live(rows[i]!)) n[ids[i]!]!++;
+    if (valid === null) {
+      for (let i = 0; i < ids.length; i++) n[ids[i]!]!++;
+    } else {
+      for (let i = 0; i < ids.length; i++) {
+        if (valid[rows[i]!] === 1) n[ids[i]!]!++;
+      }
     }
     for (let g = 0; g < groups; g++) counts[g] = BigInt(n[g]!);
     return stored(field, counts, null);
@@ -85,7 +166,7 @@ function aggregate(
     const sign = a.op === "min" ? -1 : 1;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      if (!live(r)) continue;
+      if (valid !== null && valid[r] === 0) continue;
       const g = ids[i]!;
       if (best[g]! < 0 || cmp(r, best[g]!) * sign > 0) best[g] = r;
     }
@@ -102,10 +183,11 @@ function aggregate(
     const x = c.values as Float64Array;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      if (!live(r)) continue;
-      sums[ids[i]!]! += x[r]!;
-      counts[ids[i]!]!++;
-      seen[ids[i]!] = 1;
+      if (valid !== null && valid[r] === 0) continue;
+      const g = ids[i]!;
+      sums[g]! += x[r]!;
+      counts[g]!++;
+      seen[g] = 1;
     }
     if (a.op === "avg") {
       for (let g = 0; g < groups; g++) sums[g] = sums[g]! / counts[g]!;
@@ -120,10 +202,11 @@ function aggregate(
     const acc = new Float64Array(groups);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      if (!live(r)) continue;
-      acc[ids[i]!]! += x[r] as number;
-      counts[ids[i]!]!++;
-      seen[ids[i]!] = 1;
+      if (valid !== null && valid[r] === 0) continue;
+      const g = ids[i]!;
+      acc[g]! += x[r] as number;
+      counts[g]!++;
+      seen[g] = 1;
     }
     if (acc.every((v) => Math.abs(v) < 2 ** 53)) {
       sums = Array.from(acc, (v) => BigInt(v));
@@ -133,7 +216,7 @@ function aggregate(
     sums = new Array(groups).fill(0n);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      if (!live(r)) continue;
+      if (valid !== null && valid[r] === 0) continue;
       const g = ids[i]!;
       sums[g] = sums[g]! + BigInt(x[r]!);
       counts[g]!++;

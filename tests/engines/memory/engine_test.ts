@@ -8,15 +8,22 @@ import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { MemoryEngine } from "../../../engines/memory/mod.ts";
 import type { DatasetSpec, LoadedDataset } from "../../../engines/engine.ts";
-import { compareUtf8 } from "../../../engines/memory/columns.ts";
-import { comparator, topRows } from "../../../engines/memory/order.ts";
+import {
+  compareUtf8,
+  type StoredColumn,
+} from "../../../engines/memory/columns.ts";
+import {
+  comparator,
+  orderBounds,
+  topRows,
+} from "../../../engines/memory/order.ts";
 import { countRows, type Table } from "../../../engines/memory/filter.ts";
 import { buildIndex } from "../../../engines/memory/index.ts";
 import { duckLower, likeMatcher } from "../../../query/like.ts";
 import { ApiError } from "../../../query/errors.ts";
 import { parseCountBody, parseQueryBody } from "../../../query/parse.ts";
 import { planCount, planQuery } from "../../../query/plan.ts";
-import type { ResultBatch } from "../../../query/types.ts";
+import type { DataType, ResultBatch } from "../../../query/types.ts";
 import { resolveSource } from "../../../sources/resolve.ts";
 
 const signal = new AbortController().signal;
@@ -162,27 +169,90 @@ Deno.test("count without filters and indexed counts never touch rows", () => {
   );
 });
 
-Deno.test("top-k equals a full sort, ties in source order", () => {
+Deno.test("top-k equals a full sort for every bound kind, ties in source order", () => {
   const n = 50_000;
   let seed = 7;
   const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const a = Float64Array.from({ length: n }, () => Math.floor(rnd() * 100));
+  const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const valid = Uint8Array.from({ length: n }, () => rnd() < 0.1 ? 0 : 1);
-  const col = {
-    field: {
-      name: "a",
-      type: { kind: "float", bits: 64 } as const,
-      nullable: true,
-    },
-    values: a,
-    valid,
-  };
-  const rows = Int32Array.from({ length: n }, (_, i) => i);
-  for (const desc of [false, true]) {
-    const cmp = comparator([{ col, desc }]);
-    const full = rows.slice().sort(cmp);
-    for (const k of [1, 10, 500, 6000, n]) {
-      assert.deepEqual(topRows(rows, k, cmp), full.subarray(0, k));
+  // Values that only differ below a double's precision, and the float oddities.
+  const big = [
+    2n ** 60n,
+    2n ** 60n + 1n,
+    2n ** 60n + 2n,
+    -(2n ** 62n),
+    0n,
+    -1n,
+  ];
+  const floats = [NaN, Infinity, -Infinity, -0, 0, 1.5, -2.25];
+  const dict = ["b", "a", "é", "c"];
+  const columns:
+    (Omit<StoredColumn, "field" | "valid"> & { type: DataType })[] = [
+      {
+        type: { kind: "float", bits: 64 } as const,
+        values: Float64Array.from(
+          { length: n },
+          () => rnd() < 0.3 ? pick(floats) : Math.floor(rnd() * 100),
+        ),
+      },
+      {
+        type: { kind: "int", bits: 64, signed: true } as const,
+        values: BigInt64Array.from({ length: n }, () => pick(big)),
+      },
+      {
+        type: { kind: "int", bits: 64, signed: false } as const,
+        values: BigUint64Array.from({ length: n }, () => pick(big.slice(0, 3))),
+      },
+      {
+        type: { kind: "timestamp", unit: "us", utc: true } as const,
+        values: BigInt64Array.from({ length: n }, () => pick(big)),
+      },
+      {
+        type: { kind: "int", bits: 32, signed: true } as const,
+        values: Int32Array.from(
+          { length: n },
+          () => Math.floor(rnd() * 50) - 25,
+        ),
+      },
+      {
+        type: { kind: "decimal", precision: 38, scale: 2 } as const,
+        values: Array.from({ length: n }, () => pick(big)),
+      },
+      {
+        type: { kind: "string" } as const,
+        values: Int32Array.from({ length: n }, () => Math.floor(rnd() * 4)),
+        dict,
+        rank: Int32Array.from(
+          dict,
+          (d) => dict.filter((e) => compareUtf8(e, d) < 0).length,
+        ),
+      },
+    ];
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const some = all.filter(() => rnd() < 0.5);
+  for (const c of columns) {
+    const col = {
+      field: { name: "a", type: c.type, nullable: true },
+      valid,
+      ...c,
+    };
+    for (const rows of [all, some]) {
+      for (const desc of [false, true]) {
+        const key = { col, desc };
+        const cmp = comparator([key]);
+        const full = rows.slice().sort(cmp);
+        for (const k of [1, 10, 500, 6000, rows.length]) {
+          const label = `${JSON.stringify(c.type)} desc=${desc} k=${k}`;
+          assert.deepEqual(topRows(rows, k, cmp), full.subarray(0, k), label);
+          const bounds = orderBounds(key, rows);
+          assert.ok(bounds, label);
+          assert.deepEqual(
+            topRows(rows, k, cmp, bounds),
+            full.subarray(0, k),
+            label,
+          );
+        }
+      }
     }
   }
 });
