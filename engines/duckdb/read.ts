@@ -256,31 +256,45 @@ class BatchBuilder {
 }
 
 /**
- * Reads a result of exactly `rows` rows into one batch, converting each
- * chunk as it arrives so DuckDB's chunks never pile up in memory and
- * DuckDB works on the next chunk while this one is converted.
+ * Fills preallocated columns of exactly `rows` rows from one or more
+ * results read in order, converting each chunk as it arrives so DuckDB's
+ * chunks never pile up in memory and DuckDB works on the next chunk while
+ * this one is converted.
  */
-export async function readRows(
-  result: DuckDBResult,
-  fields: Field[],
-  rows: number,
-): Promise<ResultBatch> {
-  const sinks = fields.map((f) => new ColumnSink(f, rows));
-  let at = 0;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const len = chunk.rowCount;
-    if (at + len > rows) {
+export class RowsReader {
+  readonly #sinks: ColumnSink[];
+  #at = 0;
+
+  constructor(fields: Field[], readonly rows: number) {
+    this.#sinks = fields.map((f) => new ColumnSink(f, rows));
+  }
+
+  /** Rows filled so far. */
+  get filled(): number {
+    return this.#at;
+  }
+
+  async read(result: DuckDBResult): Promise<void> {
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) return;
+      const len = chunk.rowCount;
+      if (this.#at + len > this.rows) {
+        throw new Error("the source changed while it was being read");
+      }
+      this.#sinks.forEach((s, c) =>
+        s.append(chunk.getColumnVector(c), len, this.#at)
+      );
+      this.#at += len;
+    }
+  }
+
+  finish(): ResultBatch {
+    if (this.#at !== this.rows) {
       throw new Error("the source changed while it was being read");
     }
-    sinks.forEach((s, c) => s.append(chunk.getColumnVector(c), len, at));
-    at += len;
+    return { length: this.rows, columns: this.#sinks.map((s) => s.finish()) };
   }
-  if (at !== rows) {
-    throw new Error("the source changed while it was being read");
-  }
-  return { length: rows, columns: sinks.map((s) => s.finish()) };
 }
 
 /** Reads a whole result into one batch. */

@@ -13,7 +13,8 @@ import type {
 } from "../../sources/types.ts";
 import { decimalText, valueJson } from "../../encode/values.ts";
 
-function literal(s: string): string {
+/** A SQL string literal (for file paths: never a request's values, which are bound). */
+export function literal(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
 

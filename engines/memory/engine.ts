@@ -15,8 +15,8 @@ import type {
 } from "../../query/types.ts";
 import { quoteIdent, ROW_FILE, ROW_NUM } from "../../query/sql.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
-import { readRows } from "../duckdb/read.ts";
-import { relationSql } from "../duckdb/relation.ts";
+import { RowsReader } from "../duckdb/read.ts";
+import { literal, relationSql } from "../duckdb/relation.ts";
 import {
   dictionaryColumn,
   encodeStrings,
@@ -75,10 +75,8 @@ export class MemoryEngine implements Engine {
     try {
       await conn.run("LOAD icu; SET TimeZone = 'UTC'");
       const rel = `(${relationSql(source, source.files)})`;
-      const rows = Number(
-        (await conn.runAndReadAll(`SELECT count(*)::BIGINT FROM ${rel}`))
-          .getRows()[0]![0] as bigint,
-      );
+      const extents = await fileExtents(conn, rel, source.files.length);
+      const rows = extents.starts[source.files.length]!;
       const fileBytes = source.files.reduce((a, f) => a + f.size, 0);
       const estimate = rows * source.schema.fields.reduce((a, f) =>
             a + valueWidth(f.type) + 1, 0) + fileBytes * 2;
@@ -93,9 +91,6 @@ export class MemoryEngine implements Engine {
           } MiB); use the duckdb engine or raise the limit`,
         );
       }
-      const order = source.files.length > 1
-        ? ` ORDER BY ${ROW_FILE}, ${ROW_NUM}`
-        : "";
       const phase = { stats: 0, strings: 0, read: 0, index: 0 };
       let t = performance.now();
       const lap = (k: keyof typeof phase) => {
@@ -123,15 +118,48 @@ export class MemoryEngine implements Engine {
       const readFields = source.schema.fields.map((f) =>
         enums.has(f.name) ? { ...f, type: CODE_TYPE } : f
       );
-      // A parallel CREATE TABLE AS then a plain scan beats one streaming
+      const reader = new RowsReader(readFields, rows);
+      // While JS converts one slice, DuckDB builds the next on a second
+      // connection (temp tables are per connection); one slice at a time
+      // keeps DuckDB's copy of the data small beside the JS columns. A
+      // parallel CREATE TABLE AS then a plain scan beats one streaming
       // query doing the casts on a single thread.
-      await conn.run(
-        `CREATE TEMP TABLE dp_load AS SELECT ${
-          cols.join(", ")
-        } FROM ${rel}${order}`,
-      );
-      const result = await conn.stream("SELECT * FROM dp_load");
-      const batch = await readRows(result, readFields, rows);
+      const conns = [conn, await db.connect()];
+      try {
+        const parts = await slices(conn, source, extents);
+        const build = (k: number) => {
+          const p = parts[k]!;
+          const done = conns[k % 2]!.run(
+            `CREATE OR REPLACE TEMP TABLE dp_load AS SELECT ${
+              cols.join(", ")
+            } FROM (${p.sql}) WHERE ${ROW_NUM} >= ${p.from} AND ${ROW_NUM} < ${p.to}`,
+          );
+          // Awaited below; a failure while the previous slice is read must
+          // not surface as an unhandled rejection.
+          done.catch(() => {});
+          return done;
+        };
+        let next = parts.length > 0 ? build(0) : null;
+        for (let k = 0; k < parts.length; k++) {
+          await next;
+          next = k + 1 < parts.length ? build(k + 1) : null;
+          const c = conns[k % 2]!;
+          await reader.read(await c.stream("SELECT * FROM dp_load"));
+          await c.run("DROP TABLE dp_load");
+          if (parts.length > 1) {
+            log({
+              msg: "loading",
+              dataset: spec.name,
+              rows_read: reader.filled,
+              rows,
+              slice: `${k + 1}/${parts.length}`,
+            });
+          }
+        }
+      } finally {
+        conns[1]!.closeSync();
+      }
+      const batch = reader.finish();
       const columns = new Map<string, StoredColumn>();
       batch.columns.forEach((c, i) => {
         const field = source.schema.fields[i]!;
@@ -178,7 +206,7 @@ export class MemoryEngine implements Engine {
       });
       const files = source.partitionColumns.length > 0 &&
           source.files.length > 1
-        ? { source, starts: await fileStarts(conn, rel, source.files.length) }
+        ? { source, starts: extents.starts }
         : undefined;
       const ds: MemoryDataset = {
         name: spec.name,
@@ -313,20 +341,80 @@ export class MemoryEngine implements Engine {
 
 let enumSeq = 0;
 
-/** Where each file's rows start in load order (ROW_FILE, ROW_NUM), then the total. */
-async function fileStarts(
+/**
+ * Rows per load slice, at least: whole row groups (a group cut in two would
+ * be decoded twice), enough of them that both DuckDB threads stay busy.
+ */
+const SLICE_ROWS = 1 << 18;
+
+interface Extents {
+  /** Where each file's rows start in load order (ROW_FILE, ROW_NUM), then the total. */
+  starts: Int32Array;
+  /** Each file's physical row numbers end before this (deleted rows included). */
+  ends: Float64Array;
+}
+
+async function fileExtents(
   conn: DuckDBConnection,
   rel: string,
   files: number,
-): Promise<Int32Array> {
+): Promise<Extents> {
   const counts = new Int32Array(files);
+  const ends = new Float64Array(files);
   const rows = (await conn.runAndReadAll(
-    `SELECT ${ROW_FILE}, count(*)::BIGINT FROM ${rel} GROUP BY 1`,
+    `SELECT ${ROW_FILE}, count(*)::BIGINT, max(${ROW_NUM}) + 1 FROM ${rel} GROUP BY 1`,
   )).getRows();
-  for (const [file, n] of rows) counts[Number(file)] = Number(n);
+  for (const [file, n, end] of rows) {
+    counts[Number(file)] = Number(n);
+    ends[Number(file)] = Number(end);
+  }
   const starts = new Int32Array(files + 1);
   for (let i = 0; i < files; i++) starts[i + 1] = starts[i]! + counts[i]!;
-  return starts;
+  return { starts, ends };
+}
+
+interface Slice {
+  sql: string;
+  from: number;
+  to: number;
+}
+
+/** The dataset in load order as ranges of whole row groups of one file each. */
+async function slices(
+  conn: DuckDBConnection,
+  source: ResolvedSource,
+  extents: Extents,
+): Promise<Slice[]> {
+  const live = source.files.filter((_, i) => extents.ends[i]! > 0);
+  const groups = new Map<string, number[]>();
+  if (live.length > 0) {
+    const meta = await conn.runAndReadAll(
+      `SELECT file_name, row_group_id, any_value(row_group_num_rows)::BIGINT
+       FROM parquet_metadata([${live.map((f) => literal(f.path)).join(", ")}])
+       GROUP BY ALL ORDER BY 1, 2`,
+    );
+    for (const [file, , n] of meta.getRows()) {
+      const sizes = groups.get(String(file)) ?? [];
+      sizes.push(Number(n));
+      groups.set(String(file), sizes);
+    }
+  }
+  const out: Slice[] = [];
+  source.files.forEach((file, i) => {
+    const end = extents.ends[i]!;
+    if (end === 0) return;
+    const sql = relationSql(source, [file]);
+    let from = 0, to = 0;
+    for (const n of groups.get(file.path) ?? [end]) {
+      to += n;
+      if (to - from >= SLICE_ROWS) {
+        out.push({ sql, from, to });
+        from = to;
+      }
+    }
+    if (from < end) out.push({ sql, from, to: end });
+  });
+  return out;
 }
 
 /** Dictionary codes are read as this type (-1 never occurs: nulls are invalid). */

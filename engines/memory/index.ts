@@ -13,6 +13,9 @@ export interface EqIndex {
   rows: Int32Array;
 }
 
+/** Integer ranges up to this wide are bucketed by value without hashing. */
+const MAX_DENSE = 1 << 22;
+
 /** Builds the index, or returns null when the column has more than `maxCardinality` distinct values. */
 export function buildIndex(
   col: StoredColumn,
@@ -26,6 +29,143 @@ export function buildIndex(
       ? null
       : codeIndex(col.values as Int32Array, col.dict.length);
   }
+  const slotOf = new Int32Array(n);
+  let first: Int32Array | null | undefined;
+  if (
+    t.kind === "bool" || t.kind === "date" || (t.kind === "int" && t.bits <= 32)
+  ) {
+    first = denseSlots(col, slotOf, maxCardinality);
+  }
+  if (
+    first === undefined && (t.kind === "int" || t.kind === "float" ||
+      t.kind === "date" || t.kind === "timestamp" || t.kind === "time")
+  ) {
+    first = hashedSlots(col, slotOf, maxCardinality);
+  }
+  if (first === null) return null;
+  if (first === undefined) return mapIndex(col, n, maxCardinality);
+  // Lookups hash constants the way rowKey keys rows: one Map entry per distinct value.
+  const key = rowKey(col);
+  const slots = new Map<number | bigint | string, number>();
+  first.forEach((r, s) => slots.set(key(r), s));
+  const counts = new Int32Array(first.length);
+  for (let r = 0; r < n; r++) {
+    const s = slotOf[r]!;
+    if (s >= 0) counts[s]!++;
+  }
+  return { slots, ...bucketRows(slotOf, counts) };
+}
+
+/**
+ * Slots of a narrow integer column by value (lo..hi), numbered in value
+ * order; returns each slot's first row, null past `maxCardinality`
+ * distinct values, or undefined when the range is too wide for a table.
+ */
+function denseSlots(
+  col: StoredColumn,
+  slotOf: Int32Array,
+  maxCardinality: number,
+): Int32Array | null | undefined {
+  const v = col.values as Int32Array;
+  const valid = col.valid;
+  const n = slotOf.length;
+  let lo = Infinity, hi = -Infinity;
+  for (let r = 0; r < n; r++) {
+    const x = v[r]!;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (!(hi - lo < MAX_DENSE)) return undefined;
+  const firstOf = new Int32Array(hi - lo + 1).fill(-1);
+  for (let r = n - 1; r >= 0; r--) {
+    if (valid === null || valid[r] === 1) firstOf[v[r]! - lo] = r;
+  }
+  const slotOfValue = new Int32Array(firstOf.length);
+  const first: number[] = [];
+  for (let i = 0; i < firstOf.length; i++) {
+    if (firstOf[i]! < 0) continue;
+    slotOfValue[i] = first.length;
+    first.push(firstOf[i]!);
+  }
+  if (first.length > maxCardinality) return null;
+  for (let r = 0; r < n; r++) {
+    slotOf[r] = valid !== null && valid[r] === 0
+      ? -1
+      : slotOfValue[v[r]! - lo]!;
+  }
+  return Int32Array.from(first);
+}
+
+/**
+ * Slots of a numeric column through an open-addressing hash of each value's
+ * 64 bits (no boxing, no Map per row); returns each slot's first row, or
+ * null past `maxCardinality` distinct values. Like Map keys, -0 equals 0 and
+ * all NaNs are one value.
+ */
+function hashedSlots(
+  col: StoredColumn,
+  slotOf: Int32Array,
+  maxCardinality: number,
+): Int32Array | null {
+  const n = slotOf.length;
+  const valid = col.valid;
+  const v = col.values;
+  // 64-bit integers are read as their words in place; floats go through one
+  // scratch double so a column that turns out too diverse costs nothing more.
+  const wide = v instanceof BigInt64Array || v instanceof BigUint64Array;
+  const words = wide
+    ? new Uint32Array(v.buffer, v.byteOffset, v.length * 2)
+    : new Uint32Array(2);
+  const scratch = new Float64Array(words.buffer, 0, wide ? 0 : 1);
+  const x = v as Float64Array;
+  let cap = 16;
+  while (cap < 2 * Math.min(n, maxCardinality + 1)) cap *= 2;
+  const mask = cap - 1;
+  const keys = new Uint32Array(2 * cap);
+  const slotAt = new Int32Array(cap).fill(-1);
+  const first: number[] = [];
+  for (let r = 0; r < n; r++) {
+    if (valid !== null && valid[r] === 0) {
+      slotOf[r] = -1;
+      continue;
+    }
+    let w = 2 * r;
+    if (!wide) {
+      const f = x[r]!;
+      // NaN payloads and the sign of zero do not make distinct values.
+      scratch[0] = f !== f ? NaN : f === 0 ? 0 : f;
+      w = 0;
+    }
+    const lo = words[w]!, hi = words[w + 1]!;
+    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+    h = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const s = slotAt[h]!;
+      if (s < 0) {
+        if (first.length >= maxCardinality) return null;
+        slotAt[h] = first.length;
+        keys[2 * h] = lo;
+        keys[2 * h + 1] = hi;
+        slotOf[r] = first.length;
+        first.push(r);
+        break;
+      }
+      if (keys[2 * h] === lo && keys[2 * h + 1] === hi) {
+        slotOf[r] = s;
+        break;
+      }
+      h = (h + 1) & mask;
+    }
+  }
+  return Int32Array.from(first);
+}
+
+/** The general path (decimals, strings, binary): a Map from each row's key. */
+function mapIndex(
+  col: StoredColumn,
+  n: number,
+  maxCardinality: number,
+): EqIndex | null {
   const key = rowKey(col);
   const slots = new Map<number | bigint | string, number>();
   const slotOf = new Int32Array(n);

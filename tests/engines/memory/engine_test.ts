@@ -93,6 +93,45 @@ Deno.test("index policy auto indexes columns up to the cardinality limit", async
   assert.deepEqual([...all.ds.indexed].sort(), ["high", "id", "low", "seven"]);
 });
 
+Deno.test("a file is loaded in row-group slices, in order, with progress logged", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "datapress-mem-" });
+  const path = `${dir}/t.parquet`;
+  const n = 700_000;
+  await duck(
+    `COPY (SELECT i::INTEGER AS id, 'v' || (i % 5) AS s FROM range(${n}) t(i))
+     TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 100000)`,
+  );
+  const lines: string[] = [];
+  const error = console.error;
+  console.error = (line: string) => lines.push(line);
+  let ds: LoadedDataset;
+  try {
+    ds = await new MemoryEngine().load(
+      spec(),
+      await resolveSource({ name: "t", source: path }),
+    );
+  } finally {
+    console.error = error;
+  }
+  const progress = lines.map((l) => JSON.parse(l)).filter((l) =>
+    l.msg === "loading"
+  );
+  assert.ok(progress.length >= 2, "several slices");
+  assert.deepEqual(progress.at(-1).rows_read, n);
+  assert.ok(
+    progress.every((p, i) =>
+      i === 0 || p.rows_read > progress[i - 1].rows_read
+    ),
+  );
+  const id = (ds as unknown as { table: Table }).table.columns.get("id")!;
+  const values = id.values as Int32Array;
+  assert.equal(values.length, n);
+  assert.ok(
+    values.every((v, i) => v === i),
+    "rows keep file order across slices",
+  );
+});
+
 Deno.test("index policy none and list", async () => {
   assert.deepEqual([...(await load(BASE, { mode: "none" })).ds.indexed], []);
   const { ds, engine } = await load(BASE, {
