@@ -20,6 +20,7 @@ const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
 const CONC = 64;
 const ENGINES = (Deno.env.get("BENCH_ENGINES") ?? "duckdb").split(",");
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const ADMIN_TOKEN = "bench-reload";
 
 const QUERIES: Record<
   string,
@@ -81,8 +82,8 @@ async function wrk(url: string, body?: string): Promise<Load> {
   }
   return {
     rps,
-    p50: /50%\s+(\S+)/.exec(text)?.[1] ?? "?",
-    p99: /99%\s+(\S+)/.exec(text)?.[1] ?? "?",
+    p50: /^\s+50%\s+(\S+)/m.exec(text)?.[1] ?? "?",
+    p99: /^\s+99%\s+(\S+)/m.exec(text)?.[1] ?? "?",
   };
 }
 
@@ -92,6 +93,7 @@ async function spawnServer(
   const t0 = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args,
+    env: { ADMIN_TOKEN },
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -116,9 +118,32 @@ async function spawnServer(
   return { url, child, readyMs: performance.now() - t0 };
 }
 
-async function peakRssMb(pid: number): Promise<number> {
+async function rssMb(pid: number, which: "VmHWM" | "VmRSS"): Promise<number> {
   const status = await Deno.readTextFile(`/proc/${pid}/status`);
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  return Number(new RegExp(`${which}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) /
+    1024;
+}
+
+const peakRssMb = (pid: number) => rssMb(pid, "VmHWM");
+
+/**
+ * Reloads the dataset and measures it: load time (the reload's own
+ * elapsed_ms) and peak RSS during the reload over the steady RSS before it.
+ * Writing 5 to clear_refs resets the kernel's peak-RSS mark.
+ */
+async function measureReload(
+  url: string,
+  pid: number,
+): Promise<{ ms: number; steadyMb: number; peakMb: number }> {
+  const steadyMb = await rssMb(pid, "VmRSS");
+  await Deno.writeTextFile(`/proc/${pid}/clear_refs`, "5");
+  const res = await fetch(`${url}/api/v1/datasets/accidents/reload`, {
+    method: "POST",
+    headers: { "x-admin-token": ADMIN_TOKEN },
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`reload failed: ${JSON.stringify(body)}`);
+  return { ms: body.elapsed_ms, steadyMb, peakMb: await peakRssMb(pid) };
 }
 
 /** Runs `sql` with CONC requests in flight over a pool of connections for SECONDS. */
@@ -256,6 +281,12 @@ const duckJson = await timeIt(() =>
     bigSql.params,
   )
 );
+const ctasMs = await timeIt(async () => {
+  await conns[0]!.run(
+    `CREATE OR REPLACE TEMP TABLE ctas AS SELECT * FROM ${rel}`,
+  );
+  await conns[0]!.run("DROP TABLE ctas");
+}, 3);
 say("");
 
 for (const engine of ENGINES) {
@@ -276,6 +307,17 @@ for (const engine of ENGINES) {
     `### engine ${engine}: ready in ${
       srv.readyMs.toFixed(0)
     } ms from spawn (process start, module load, dataset load)`,
+  );
+  const reload = await measureReload(srv.url, srv.child.pid);
+  say("");
+  say(
+    `reload right after start (build aside, then swap): ${reload.ms} ms = ${
+      (reload.ms / ctasMs).toFixed(2)
+    }× DuckDB's CREATE TABLE AS of the same view (${
+      ctasMs.toFixed(0)
+    } ms); peak RSS during the reload ${reload.peakMb.toFixed(0)} MB = ${
+      (reload.peakMb / reload.steadyMb).toFixed(2)
+    }× the ${reload.steadyMb.toFixed(0)} MB steady RSS before it`,
   );
   say("");
   say(`| ${engine} | rps | p50 | p99 | vs baseline | vs in-process DuckDB |`);
