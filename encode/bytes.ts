@@ -55,6 +55,17 @@ export class ByteWriter {
     this.#pos = p;
   }
 
+  /** A non-negative integer below 10^width, zero-padded to `width` digits. */
+  padded(n: number, width: number): void {
+    this.#room(width);
+    const buf = this.#buf;
+    for (let i = this.#pos + width - 1; i >= this.#pos; i--) {
+      buf[i] = 0x30 + n % 10;
+      n = Math.floor(n / 10);
+    }
+    this.#pos += width;
+  }
+
   /** Any text, UTF-8 encoded as is. */
   text(s: string): void {
     this.#room(s.length * 3);

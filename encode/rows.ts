@@ -19,9 +19,9 @@ import {
   int64AsSafeNumber,
   int64Json,
   timestampText,
-  timestampTextSafe,
   timeText,
   valueJson,
+  writeTimestampSafe,
 } from "./values.ts";
 
 const utf8 = new TextEncoder();
@@ -96,12 +96,8 @@ function valueWriter(w: ByteWriter, col: ColumnVector): ValueWriter {
       const words = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
       return (i) => {
         const safe = int64AsSafeNumber(words, i);
-        quoted(
-          w,
-          safe !== null
-            ? timestampTextSafe(safe, t.unit, t.utc)
-            : timestampText(a[i]!, t.unit, t.utc),
-        );
+        if (safe !== null) writeTimestampSafe(w, safe, t.unit, t.utc);
+        else quoted(w, timestampText(a[i]!, t.unit, t.utc));
       };
     }
     case "time": {

@@ -3,6 +3,7 @@
  * CSV all format values here, so every format and both engines agree.
  */
 import type { DataType, NestedValue, TimeUnit } from "../query/types.ts";
+import type { ByteWriter } from "./bytes.ts";
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -137,15 +138,9 @@ export function timestampText(v: bigint, unit: TimeUnit, utc: boolean): string {
   return `${dateText(Number(days))}T${timeText(rest, unit)}${utc ? "Z" : ""}`;
 }
 
-/** `timestampText` for a value already known to be a safe integer (no BigInt work). */
-export function timestampTextSafe(
-  n: number,
-  unit: TimeUnit,
-  utc: boolean,
-): string {
-  const zone = utc ? "Z" : "";
+/** Splits a safe integer count of `unit` since the epoch into days and the rest of that day. */
+function splitDay(n: number, per: number): [days: number, rest: number] {
   // Exact in float64: every operand is an integer below 2^53.
-  const per = PER_SECOND_NUM[unit];
   const perDay = per * 86400;
   let days = Math.floor(n / perDay);
   let rest = n - days * perDay;
@@ -156,10 +151,57 @@ export function timestampTextSafe(
     days += 1;
     rest -= perDay;
   }
+  return [days, rest];
+}
+
+/** `timestampText` for a value already known to be a safe integer (no BigInt work). */
+export function timestampTextSafe(
+  n: number,
+  unit: TimeUnit,
+  utc: boolean,
+): string {
+  const per = PER_SECOND_NUM[unit];
+  const [days, rest] = splitDay(n, per);
   const secs = Math.floor(rest / per);
   return `${cachedDate(days)}T${clock(secs)}${
     fraction(rest - secs * per, unit)
-  }${zone}`;
+  }${utc ? "Z" : ""}`;
+}
+
+/**
+ * `timestampTextSafe` quoted, written digit by digit into `w`: a page of
+ * timestamps builds no strings beyond each distinct date.
+ */
+export function writeTimestampSafe(
+  w: ByteWriter,
+  n: number,
+  unit: TimeUnit,
+  utc: boolean,
+): void {
+  const per = PER_SECOND_NUM[unit];
+  const [days, rest] = splitDay(n, per);
+  const secs = Math.floor(rest / per);
+  w.byte(0x22);
+  w.ascii(cachedDate(days));
+  w.byte(0x54);
+  w.padded(Math.floor(secs / 3600), 2);
+  w.byte(0x3a);
+  w.padded(Math.floor(secs / 60) % 60, 2);
+  w.byte(0x3a);
+  w.padded(secs % 60, 2);
+  let sub = rest - secs * per;
+  if (sub !== 0) {
+    // Fraction digits in groups of three, only as many groups as needed.
+    let digits = DIGITS[unit];
+    while (digits > 3 && sub % 1000 === 0) {
+      sub /= 1000;
+      digits -= 3;
+    }
+    w.byte(0x2e);
+    w.padded(sub, digits);
+  }
+  if (utc) w.byte(0x5a);
+  w.byte(0x22);
 }
 
 /** A decimal's unscaled integer with exactly `scale` fraction digits. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ByteWriter } from "../../encode/bytes.ts";
+import { timestampTextSafe, writeTimestampSafe } from "../../encode/values.ts";
 
 const utf8 = new TextEncoder();
 
@@ -44,4 +45,29 @@ Deno.test("the writer grows past its scratch buffer and results stay independent
   const second = b.result();
   assert.equal(new TextDecoder().decode(first), "é".repeat(100_000));
   assert.equal(new TextDecoder().decode(second), "short");
+});
+
+Deno.test("timestamps written digit by digit equal timestampTextSafe", () => {
+  const units = ["s", "ms", "us", "ns"] as const;
+  const samples = [0, -1, 1, 999, 1000, 86_399_999, -86_400_000_001];
+  let seed = 3;
+  for (let k = 0; k < 2000; k++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    // Whole seconds, whole milliseconds and arbitrary values, both signs.
+    const x = (seed - 2 ** 30) * 7_919_000 + (k % 3 === 0 ? seed % 1000 : 0);
+    samples.push(k % 2 ? x : Math.trunc(x / 1000) * 1000);
+  }
+  for (const unit of units) {
+    for (const n of samples) {
+      for (const utc of [true, false]) {
+        const w = new ByteWriter();
+        writeTimestampSafe(w, n, unit, utc);
+        assert.equal(
+          new TextDecoder().decode(w.result()),
+          `"${timestampTextSafe(n, unit, utc)}"`,
+          `${n} ${unit}`,
+        );
+      }
+    }
+  }
 });
