@@ -7,13 +7,14 @@ import { createAuthenticator, validateAuthConfig } from "../auth/mod.ts";
 import type { Engine } from "../engines/engine.ts";
 import { ApiError } from "../query/errors.ts";
 import { MetaStore } from "../store/kv.ts";
-import { compressResponse } from "./compress.ts";
+import { compressResponse, negotiate } from "./compress.ts";
 import type { ServerConfig } from "./config.ts";
 import type { Context, Handler } from "./context.ts";
 import { listDatasets, schema } from "./handlers/datasets.ts";
 import { count, query } from "./handlers/query.ts";
 import { reload } from "./handlers/reload.ts";
-import { errorResponse, json, renderError } from "./http.ts";
+import { errorResponse, isStreamed, json, renderError, VARY } from "./http.ts";
+import { pathnameOf } from "./url.ts";
 import { loadDataset, sourceSpec } from "./loader.ts";
 import { watchFingerprint } from "../sources/poll.ts";
 import { log, logEnabled } from "./log.ts";
@@ -24,20 +25,50 @@ import { uiResponse } from "./static.ts";
 
 interface Route {
   method: string;
-  /** Matches the full path; named groups are the path parameters. */
-  pattern: RegExp;
   label: string;
-  auth: "read" | "reload" | null;
+  auth: "read" | "reload";
   handler: Handler;
 }
 
-const ROUTES: [string, string, "read" | "reload" | null, Handler][] = [
-  ["GET", "/api/v1/datasets", "read", listDatasets],
-  ["GET", "/api/v1/datasets/:name/schema", "read", schema],
-  ["POST", "/api/v1/datasets/:name/query", "read", query],
-  ["POST", "/api/v1/datasets/:name/count", "read", count],
-  ["POST", "/api/v1/datasets/:name/reload", "reload", reload],
-];
+const DATASETS = "/api/v1/datasets";
+const LIST: Route = {
+  method: "GET",
+  label: DATASETS,
+  auth: "read",
+  handler: listDatasets,
+};
+/** Routes under `/api/v1/datasets/:name/`, by their last segment. */
+const DATASET_ROUTES = new Map<string, Route>([
+  ["schema", {
+    method: "GET",
+    label: `${DATASETS}/:name/schema`,
+    auth: "read",
+    handler: schema,
+  }],
+  ["query", {
+    method: "POST",
+    label: `${DATASETS}/:name/query`,
+    auth: "read",
+    handler: query,
+  }],
+  ["count", {
+    method: "POST",
+    label: `${DATASETS}/:name/count`,
+    auth: "read",
+    handler: count,
+  }],
+  ["reload", {
+    method: "POST",
+    label: `${DATASETS}/:name/reload`,
+    auth: "reload",
+    handler: reload,
+  }],
+]);
+
+interface Routed {
+  res: Response | Promise<Response>;
+  label: string;
+}
 
 export interface App {
   handler(req: Request): Promise<Response>;
@@ -75,10 +106,10 @@ export async function createApp(
 ): Promise<App> {
   const engine = opts.engine ?? await createEngine(config);
   const store = await MetaStore.open(config.kv);
-  const auth = await createAuthenticator(
-    config.auth ?? validateAuthConfig({ enabled: false }),
-    { adminToken: opts.adminToken },
-  );
+  const authConfig = config.auth ?? validateAuthConfig({ enabled: false });
+  const auth = await createAuthenticator(authConfig, {
+    adminToken: opts.adminToken,
+  });
   const ctx: Context = {
     config,
     engine,
@@ -88,13 +119,10 @@ export async function createApp(
     metrics: new Metrics(),
   };
   for (const d of config.datasets) ctx.registry.add(d);
-  const routes: Route[] = ROUTES.map(([method, path, authNeed, handler]) => ({
-    method,
-    pattern: routeRegExp(config.prefix + path),
-    label: path,
-    auth: authNeed,
-    handler,
-  }));
+  // With auth off, read routes are open (API.md), so their requests skip
+  // the authenticator's promise.
+  const openReads = !authConfig.enabled;
+  const datasetsPath = config.prefix + DATASETS;
   const unwatch = store.watch(
     config.datasets.map((d) => d.name),
     (name, version) => {
@@ -111,18 +139,17 @@ export async function createApp(
     },
   );
 
-  async function route(
-    req: Request,
-    signal: AbortSignal,
-  ): Promise<{ res: Response; label: string; streamed: boolean }> {
-    const url = new URL(req.url);
-    const path = url.pathname;
+  /**
+   * The route's response, maybe still pending, and its metrics label;
+   * everything up to the handler call runs synchronously.
+   */
+  function route(req: Request, signal: AbortSignal): Routed {
+    const path = pathnameOf(req.url);
     if (config.prefix) {
       if (path !== config.prefix && !path.startsWith(config.prefix + "/")) {
         return {
           res: errorResponse(new ApiError(404, "not_found", "no such route")),
           label: "unmatched",
-          streamed: false,
         };
       }
     }
@@ -131,7 +158,6 @@ export async function createApp(
       return {
         res: methodGuard(req, ["GET", "HEAD"]) ?? json({ status: "ok" }),
         label: rel,
-        streamed: false,
       };
     }
     if (rel === "/readyz") {
@@ -144,7 +170,7 @@ export async function createApp(
             e.current
           ).length,
         }, 503));
-      return { res, label: rel, streamed: false };
+      return { res, label: rel };
     }
     if (config.metrics_enabled && rel === config.metrics_path) {
       const res = methodGuard(req, ["GET"]) ?? new Response(
@@ -157,96 +183,116 @@ export async function createApp(
             version: e.current!.version,
           })),
         ),
-        { headers: { "content-type": "text/plain; version=0.0.4" } },
+        {
+          headers: { "content-type": "text/plain; version=0.0.4", vary: VARY },
+        },
       );
-      return { res, label: "metrics", streamed: false };
+      return { res, label: "metrics" };
     }
+    // `${datasetsPath}` or `${datasetsPath}/:name/<last segment>`.
     let r: Route | undefined;
-    let groups: Record<string, string> | undefined;
-    // Every method of the path, complete whenever no route matched the method.
-    const allowed: Route[] = [];
-    for (const candidate of routes) {
-      const m = candidate.pattern.exec(path);
-      if (!m) continue;
-      allowed.push(candidate);
-      if (candidate.method === req.method) {
-        r = candidate;
-        groups = m.groups;
-        break;
+    let name = "";
+    const at = datasetsPath.length + 1;
+    if (path === datasetsPath) r = LIST;
+    else if (path.startsWith(datasetsPath) && path.charCodeAt(at - 1) === 47) {
+      const slash = path.indexOf("/", at);
+      if (slash > at) {
+        r = DATASET_ROUTES.get(path.slice(slash + 1));
+        name = path.slice(at, slash);
       }
     }
-    if (allowed.length === 0) {
+    if (!r) {
       if (req.method === "GET" || req.method === "HEAD") {
-        const ui = await uiResponse(rel);
-        if (ui) return { res: ui, label: "ui", streamed: false };
+        return uiRoute(rel);
       }
       return {
         res: errorResponse(new ApiError(404, "not_found", "no such route")),
         label: "unmatched",
-        streamed: false,
       };
     }
-    if (!r) {
-      const allow = allowed.map((m) => m.method).join(", ");
+    if (r.method !== req.method) {
       return {
         res: errorResponse(
-          new ApiError(405, "method_not_allowed", `use ${allow} on this route`),
-          { allow },
+          new ApiError(
+            405,
+            "method_not_allowed",
+            `use ${r.method} on this route`,
+          ),
+          { allow: r.method },
         ),
-        label: allowed[0]!.label,
-        streamed: false,
+        label: r.label,
       };
     }
-    const decoded: Record<string, string> = {};
-    for (const k in groups) decoded[k] = decodePart(groups[k] ?? "");
-    if (r.auth) {
-      const d = await auth.authorize(req, r.auth);
-      if (!d.ok) {
-        const headers: HeadersInit = d.wwwAuthenticate
-          ? { "www-authenticate": d.wwwAuthenticate }
-          : {};
-        return {
-          res: errorResponse(
-            new ApiError(d.status, d.code, d.message),
-            headers,
-          ),
-          label: r.label,
-          streamed: false,
-        };
-      }
+    const params: Record<string, string> = r === LIST
+      ? {}
+      : { name: decodePart(name) };
+    if (openReads && r.auth === "read") {
+      return { res: r.handler(ctx, req, params, signal), label: r.label };
     }
-    const res = await r.handler(ctx, req, decoded, signal);
-    return { res, label: r.label, streamed: res.headers.has("x-streamed") };
+    return { res: authorized(r, req, params, signal), label: r.label };
   }
 
-  const deadlines = new Deadlines(config.request_timeout_ms);
+  async function authorized(
+    r: Route,
+    req: Request,
+    params: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<Response> {
+    const d = await auth.authorize(req, r.auth);
+    if (!d.ok) {
+      return errorResponse(
+        new ApiError(d.status, d.code, d.message),
+        d.wwwAuthenticate ? { "www-authenticate": d.wwwAuthenticate } : {},
+      );
+    }
+    return r.handler(ctx, req, params, signal);
+  }
+
+  /** The bundled UI's file, labelled "ui", or a 404 labelled "unmatched". */
+  function uiRoute(rel: string): Routed {
+    const out: Routed = {
+      label: "unmatched",
+      res: uiResponse(rel).then((ui) => {
+        if (!ui) {
+          return errorResponse(new ApiError(404, "not_found", "no such route"));
+        }
+        out.label = "ui";
+        return ui;
+      }),
+    };
+    return out;
+  }
+
+  const timeoutMs = config.request_timeout_ms;
+  const deadlines = new Deadlines(timeoutMs);
 
   /** `work`, or a 504 (with the request's signal aborted) once the timeout passes. */
-  function withTimeout<T>(
-    work: Promise<T>,
+  function withTimeout(
+    work: Promise<Response>,
     abort: AbortController,
-  ): Promise<T> {
-    const ms = config.request_timeout_ms;
-    if (ms <= 0) return work;
-    return new Promise<T>((resolve, reject) => {
-      const cancel = deadlines.add(ms, () => {
+    started: number,
+  ): Promise<Response> {
+    return new Promise<Response>((resolve, reject) => {
+      const deadline = deadlines.add(started + timeoutMs, () => {
         const e = new ApiError(
           504,
           "timeout",
-          `the request took longer than request_timeout_ms (${ms} ms) and was cancelled`,
+          `the request took longer than request_timeout_ms (${timeoutMs} ms) and was cancelled`,
         );
         abort.abort(e);
         reject(e);
       });
       work.then((v) => {
-        cancel();
+        deadlines.cancel(deadline);
         resolve(v);
       }, (e) => {
-        cancel();
+        deadlines.cancel(deadline);
         reject(e);
       });
     });
   }
+
+  const logRequests = logEnabled("info");
 
   async function handler(req: Request): Promise<Response> {
     const started = performance.now();
@@ -254,22 +300,24 @@ export async function createApp(
     let label = "unmatched";
     let res: Response;
     try {
-      const out = await withTimeout(route(req, abort.signal), abort);
+      const out = route(req, abort.signal);
+      const pending = out.res;
+      res = pending instanceof Response
+        ? pending
+        : await (timeoutMs > 0
+          ? withTimeout(pending, abort, started)
+          : pending);
       label = out.label;
-      res = out.res;
-      if (out.streamed) res.headers.delete("x-streamed");
-      res = await compressResponse(
-        res,
-        req.headers.get("accept-encoding"),
-        config.compress,
-        out.streamed,
-      );
+      if (config.compress && res.status !== 304 && res.status !== 204) {
+        const enc = negotiate(req.headers.get("accept-encoding"));
+        if (enc) res = await compressResponse(res, enc, isStreamed(res));
+      }
     } catch (e) {
       res = renderError(e);
     }
     const seconds = (performance.now() - started) / 1000;
     ctx.metrics.observeRequest(label, req.method, res.status, seconds);
-    if (logEnabled("info")) {
+    if (logRequests) {
       log("info", {
         method: req.method,
         route: label,
@@ -350,6 +398,8 @@ function methodGuard(req: Request, allowed: string[]): Response | null {
 }
 
 function decodePart(v: string): string {
+  // Without a "%" there is nothing to decode, and nothing to reject.
+  if (!v.includes("%")) return v;
   try {
     return decodeURIComponent(v);
   } catch {
@@ -359,14 +409,4 @@ function decodePart(v: string): string {
       "the URL path is not valid percent-encoding",
     );
   }
-}
-
-/** `/api/v1/datasets/:name/query` → a RegExp with a named group per parameter (faster than URLPattern). */
-function routeRegExp(path: string): RegExp {
-  const body = path.split("/").map((seg) =>
-    seg.startsWith(":")
-      ? `(?<${seg.slice(1)}>[^/]+)`
-      : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-  ).join("/");
-  return new RegExp(`^${body}$`);
 }

@@ -61,25 +61,19 @@ function compressSync(enc: Encoding, data: Uint8Array): Uint8Array {
   }
 }
 
-/** Compresses `res` when allowed and worthwhile; always sets Vary. */
+/**
+ * `res` compressed with `enc` when it has a body of at least ~1 KiB. Its
+ * headers, Vary included, carry over.
+ */
 export async function compressResponse(
   res: Response,
-  acceptEncoding: string | null,
-  enabled: boolean,
+  enc: Encoding,
   streamed: boolean,
 ): Promise<Response> {
   // Reading `res.body` turns a plain body into a stream Deno then serves
   // slowly, so it is only touched once compression is wanted.
-  const enc = enabled && res.status !== 304 && res.status !== 204
-    ? negotiate(acceptEncoding)
-    : null;
-  if (!enc || !res.body) {
-    // Handlers build their own responses, so their headers are mutable.
-    res.headers.append("vary", "Accept-Encoding");
-    return res;
-  }
+  if (!res.body) return res;
   const headers = new Headers(res.headers);
-  headers.append("vary", "Accept-Encoding");
   headers.set("content-encoding", enc);
   headers.delete("content-length");
   if (streamed) {

@@ -2,14 +2,20 @@
  * Request deadlines on one shared timer. A timer per request costs more
  * than the rest of a small request's bookkeeping; one sweep every few
  * milliseconds (a fraction of the timeout) fires expired entries instead.
+ * Entries sit in a list sorted by deadline: requests mostly arrive in
+ * deadline order, so adding is a link at the tail, cancelling an unlink,
+ * and a sweep stops at the first entry still running.
  */
-interface Entry {
-  at: number;
-  expire: () => void;
+export interface Deadline {
+  readonly at: number;
+  readonly expire: () => void;
+  prev: Deadline | null;
+  next: Deadline | null;
 }
 
 export class Deadlines {
-  readonly #live = new Set<Entry>();
+  #head: Deadline | null = null;
+  #tail: Deadline | null = null;
   readonly #periodMs: number;
   #timer: ReturnType<typeof setInterval> | undefined;
 
@@ -17,27 +23,44 @@ export class Deadlines {
     this.#periodMs = Math.max(2, Math.min(100, Math.floor(timeoutMs / 10)));
   }
 
-  /** Calls `expire` once `ms` have passed, unless `cancel` comes first. */
-  add(ms: number, expire: () => void): () => void {
-    const entry = { at: performance.now() + ms, expire };
-    this.#live.add(entry);
+  /** Calls `expire` once `performance.now()` passes `at`, unless cancelled first. */
+  add(at: number, expire: () => void): Deadline {
+    const d: Deadline = { at, expire, prev: null, next: null };
+    let after = this.#tail;
+    while (after !== null && after.at > at) after = after.prev;
+    d.prev = after;
+    d.next = after === null ? this.#head : after.next;
+    if (d.next === null) this.#tail = d;
+    else d.next.prev = d;
+    if (after === null) this.#head = d;
+    else after.next = d;
     if (this.#timer === undefined) {
       const timer = setInterval(() => this.#sweep(), this.#periodMs);
       // An idle server must still be free to exit.
       Deno.unrefTimer(timer);
       this.#timer = timer;
     }
-    return () => this.#live.delete(entry);
+    return d;
+  }
+
+  /** Forgets `d`; a no-op once it expired or was cancelled. */
+  cancel(d: Deadline): void {
+    if (d.prev === null && this.#head !== d) return;
+    if (d.prev === null) this.#head = d.next;
+    else d.prev.next = d.next;
+    if (d.next === null) this.#tail = d.prev;
+    else d.next.prev = d.prev;
+    d.prev = d.next = null;
   }
 
   #sweep(): void {
     const now = performance.now();
-    for (const e of this.#live) {
-      if (e.at > now) continue;
-      this.#live.delete(e);
-      e.expire();
+    while (this.#head !== null && this.#head.at <= now) {
+      const d = this.#head;
+      this.cancel(d);
+      d.expire();
     }
-    if (this.#live.size === 0) {
+    if (this.#head === null) {
       clearInterval(this.#timer);
       this.#timer = undefined;
     }

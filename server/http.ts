@@ -3,40 +3,75 @@ import { ApiError } from "../query/errors.ts";
 import { SourceError } from "../sources/errors.ts";
 import { log } from "./log.ts";
 
+/**
+ * Every routed response carries `Vary: Accept-Encoding` from construction:
+ * adding it afterwards means reading `res.headers`, which discards the
+ * native response Deno prepares in the constructor and rebuilds it when
+ * serving.
+ */
+export const VARY = "Accept-Encoding";
+
 export function json(
   body: unknown,
   status = 200,
-  headers: HeadersInit = {},
+  headers: Record<string, string> = {},
 ): Response {
-  const h = new Headers(headers);
-  h.set("content-type", "application/json");
-  return new Response(JSON.stringify(body), { status, headers: h });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { ...headers, "content-type": "application/json", vary: VARY },
+  });
 }
 
-export function errorResponse(
-  e: ApiError,
-  headers: HeadersInit = {},
-): Response {
+function errorJson(e: ApiError): string {
   const error: Record<string, unknown> = {
     status: e.status,
     code: e.code,
     message: e.message,
   };
   if (e.path !== undefined) error.path = e.path;
-  return json({ error }, e.status, headers);
+  return JSON.stringify({ error });
 }
 
-/** Any thrown value → a response; unknown failures are a generic 500 and a log line. */
-export function renderError(e: unknown): Response {
-  if (e instanceof ApiError) return errorResponse(e);
-  if (e instanceof SourceError) {
-    return errorResponse(new ApiError(502, "source_unavailable", e.message));
-  }
-  log("error", {
-    msg: "unexpected error",
-    error: e instanceof Error ? e.stack ?? e.message : String(e),
+export function errorResponse(
+  e: ApiError,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(errorJson(e), {
+    status: e.status,
+    headers: { ...headers, "content-type": "application/json", vary: VARY },
   });
-  return errorResponse(
-    new ApiError(500, "internal", "internal error; see the server log"),
-  );
+}
+
+/**
+ * Any thrown value → a response; unknown failures are a generic 500 and a
+ * log line. Thrown errors skip the routed responses' Vary header.
+ */
+export function renderError(e: unknown): Response {
+  let err: ApiError;
+  if (e instanceof ApiError) err = e;
+  else if (e instanceof SourceError) {
+    err = new ApiError(502, "source_unavailable", e.message);
+  } else {
+    log("error", {
+      msg: "unexpected error",
+      error: e instanceof Error ? e.stack ?? e.message : String(e),
+    });
+    err = new ApiError(500, "internal", "internal error; see the server log");
+  }
+  return new Response(errorJson(err), {
+    status: err.status,
+    headers: { "content-type": "application/json" },
+  });
+}
+
+const streamed = new WeakSet<Response>();
+
+/** Marks a response whose body is produced while it is sent (compressed as a stream). */
+export function markStreamed(res: Response): Response {
+  streamed.add(res);
+  return res;
+}
+
+export function isStreamed(res: Response): boolean {
+  return streamed.has(res);
 }

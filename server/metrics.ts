@@ -29,11 +29,22 @@ interface Histogram {
   count: number;
 }
 
+interface Counter {
+  labels: string;
+  n: number;
+}
+
+/** A route's latency and its request counters by method, then status. */
+interface RouteStats {
+  latency: Histogram;
+  counters: Map<string, Map<number, Counter>>;
+}
+
 export class Metrics {
-  #requests = new Map<string, number>();
-  #keys = new Map<string, string>();
-  /** By route name; rendered with its label at exposition time. */
-  #latency = new Map<string, Histogram>();
+  /** In order of first appearance, as exposed. */
+  #requests: Counter[] = [];
+  /** By route name; labels are rendered at exposition time. */
+  #routes = new Map<string, RouteStats>();
   #reloads = new Map<string, number>();
 
   observeRequest(
@@ -43,18 +54,27 @@ export class Metrics {
     seconds: number,
   ): void {
     // Label text is built once per (route, method, status), not per request.
-    const raw = `${route} ${method} ${status}`;
-    let key = this.#keys.get(raw);
-    if (key === undefined) {
-      key = labels({ route, method, status: String(status) });
-      this.#keys.set(raw, key);
+    let stats = this.#routes.get(route);
+    if (!stats) {
+      stats = {
+        latency: { counts: BUCKETS.map(() => 0), sum: 0, count: 0 },
+        counters: new Map(),
+      };
+      this.#routes.set(route, stats);
     }
-    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
-    let h = this.#latency.get(route);
-    if (!h) {
-      h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.#latency.set(route, h);
+    let byStatus = stats.counters.get(method);
+    if (!byStatus) {
+      byStatus = new Map();
+      stats.counters.set(method, byStatus);
     }
+    let c = byStatus.get(status);
+    if (!c) {
+      c = { labels: labels({ route, method, status: String(status) }), n: 0 };
+      byStatus.set(status, c);
+      this.#requests.push(c);
+    }
+    c.n++;
+    const h = stats.latency;
     for (let i = 0; i < BUCKETS.length; i++) {
       if (seconds <= BUCKETS[i]!) h.counts[i]!++;
     }
@@ -73,14 +93,14 @@ export class Metrics {
       "# HELP datapress_http_requests_total HTTP requests by route, method and status.",
     );
     out.push("# TYPE datapress_http_requests_total counter");
-    for (const [k, v] of this.#requests) {
-      out.push(`datapress_http_requests_total{${k}} ${v}`);
+    for (const c of this.#requests) {
+      out.push(`datapress_http_requests_total{${c.labels}} ${c.n}`);
     }
     out.push(
       "# HELP datapress_http_request_duration_seconds HTTP request latency by route.",
     );
     out.push("# TYPE datapress_http_request_duration_seconds histogram");
-    for (const [route, h] of this.#latency) {
+    for (const [route, { latency: h }] of this.#routes) {
       const k = labels({ route });
       BUCKETS.forEach((b, i) =>
         out.push(

@@ -2,6 +2,8 @@
  * Serves the bundled query builder from `ui/dist/`. From a checkout the
  * bundle is built on first use; the compiled binary embeds it.
  */
+import { VARY } from "./http.ts";
+
 const DIST = new URL("../ui/dist/", import.meta.url);
 
 const TYPES: Record<string, string> = {
@@ -43,6 +45,7 @@ export async function uiResponse(pathname: string): Promise<Response | null> {
       headers: {
         "content-type": TYPES[ext] ?? "application/octet-stream",
         "cache-control": "no-cache",
+        vary: VARY,
       },
     });
   } catch {

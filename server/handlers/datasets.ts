@@ -3,7 +3,7 @@ import { encodeJsonValue } from "../../encode/json.ts";
 import { ApiError } from "../../query/errors.ts";
 import { typeName } from "../../query/type_name.ts";
 import type { Context, Handler } from "../context.ts";
-import { json } from "../http.ts";
+import { json, VARY } from "../http.ts";
 
 export const listDatasets: Handler = (ctx) => {
   const datasets = [...ctx.registry.entries.values()].map((e) => {
@@ -66,7 +66,7 @@ export const schema: Handler = async (ctx: Context, _req, params, signal) => {
       `{"dataset":${
         JSON.stringify(ds.name)
       },"columns":${columns},"sample":${sample},"rows":${ds.rows},"version":${p.version}}`,
-      { headers: { "content-type": "application/json" } },
+      { headers: { "content-type": "application/json", vary: VARY } },
     );
   });
   if (!answer) throw notFound(params.name!);

@@ -16,6 +16,8 @@ import {
 import type { QueryPlan, ResultBatch } from "../../query/types.ts";
 import { readJsonBody } from "../body.ts";
 import type { Context, Handler } from "../context.ts";
+import { answerEtag } from "../etag.ts";
+import { markStreamed, VARY } from "../http.ts";
 import type { Published } from "../registry.ts";
 import { notFound } from "./datasets.ts";
 
@@ -23,7 +25,10 @@ const ARROW = "application/vnd.apache.arrow.stream";
 type Format = "json" | "arrow" | "ndjson" | "csv";
 
 function format(req: Request): Format {
-  const f = new URL(req.url).searchParams.get("format");
+  // Most requests have no query string; parsing the URL only for one saves
+  // the parse on the rest.
+  const url = req.url;
+  const f = url.includes("?") ? new URL(url).searchParams.get("format") : null;
   if (f === null) {
     return (req.headers.get("accept") ?? "").includes(ARROW) ? "arrow" : "json";
   }
@@ -37,36 +42,13 @@ function format(req: Request): Format {
   );
 }
 
-/**
- * A strong validator for an answer: FNV-1a (two 32-bit lanes) over the
- * dataset version and the normalised request. ETags need to be stable and
- * distinct, not secret, so a fast synchronous hash beats SHA-256 here.
- */
-function etag(p: Published, name: string, key: string, fmt: string): string {
-  let h1 = 0x811c9dc5, h2 = 0xcbf29ce4;
-  // NUL separates the parts: no dataset name or format contains one, and
-  // in the JSON key it is escaped.
-  const parts = [name, String(p.version), p.loadedAt, key, fmt];
-  let length = 0;
-  for (const text of parts) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 7);
-    }
-    h1 = Math.imul(h1, 0x01000193);
-    h2 = Math.imul(h2, 0x01000193) ^ (h1 >>> 7);
-    length += text.length + 1;
-  }
-  return `"${(h1 >>> 0).toString(16).padStart(8, "0")}${
-    (h2 >>> 0).toString(16).padStart(8, "0")
-  }-${length}"`;
-}
-
 function notModified(req: Request, tag: string): Response | null {
   const inm = req.headers.get("if-none-match");
   if (inm && inm.split(",").some((t) => t.trim() === tag || t.trim() === "*")) {
-    return new Response(null, { status: 304, headers: { etag: tag } });
+    return new Response(null, {
+      status: 304,
+      headers: { etag: tag, vary: VARY },
+    });
   }
   return null;
 }
@@ -97,7 +79,7 @@ export const query: Handler = async (ctx, req, params, signal) => {
     const plan = planQuery(body, p.ds.schema, {
       maxPageSize: ctx.config.max_page_size,
     });
-    const tag = etag(p, name, normalizedRequestKey(body), fmt);
+    const tag = answerEtag(p, name, normalizedRequestKey(body), fmt);
     const cached = notModified(req, tag);
     if (cached) return cached;
     if (fmt === "ndjson" || fmt === "csv") {
@@ -119,6 +101,7 @@ export const query: Handler = async (ctx, req, params, signal) => {
             "x-returned": String(page.length),
             "x-has-more": String(hasMore),
             "x-dataset-version": String(p.version),
+            vary: VARY,
           },
         },
       );
@@ -131,7 +114,7 @@ export const query: Handler = async (ctx, req, params, signal) => {
       hasMore,
     }, page);
     return new Response(bytes as Uint8Array<ArrayBuffer>, {
-      headers: { "content-type": "application/json", etag: tag },
+      headers: { "content-type": "application/json", etag: tag, vary: VARY },
     });
   } finally {
     if (!streaming) ctx.registry.release(p);
@@ -202,16 +185,18 @@ function exportResponse(
       release();
     },
   });
-  return new Response(stream, {
-    headers: {
-      "content-type": fmt === "csv"
-        ? "text/csv; charset=utf-8"
-        : "application/x-ndjson",
-      etag: tag,
-      "x-dataset-version": String(p.version),
-      "x-streamed": "1",
-    },
-  });
+  return markStreamed(
+    new Response(stream, {
+      headers: {
+        "content-type": fmt === "csv"
+          ? "text/csv; charset=utf-8"
+          : "application/x-ndjson",
+        etag: tag,
+        "x-dataset-version": String(p.version),
+        vary: VARY,
+      },
+    }),
+  );
 }
 
 export const count: Handler = async (ctx, req, params, signal) => {
@@ -219,16 +204,18 @@ export const count: Handler = async (ctx, req, params, signal) => {
     await readJsonBody(req, ctx.config.max_body_bytes, {}),
   );
   const name = params.name!;
-  const answer = await ctx.registry.use(name, async (p) => {
+  const p = ctx.registry.lease(name);
+  if (!p) throw notFound(name);
+  try {
     const filters = planCount(body, p.ds.schema);
-    const tag = etag(p, name, normalizedRequestKey(body), "count");
+    const tag = answerEtag(p, name, normalizedRequestKey(body), "count");
     const cached = notModified(req, tag);
     if (cached) return cached;
     const n = await ctx.engine.count(p.ds, filters, signal);
     return new Response(`{"count":${n}}`, {
-      headers: { "content-type": "application/json", etag: tag },
+      headers: { "content-type": "application/json", etag: tag, vary: VARY },
     });
-  });
-  if (!answer) throw notFound(name);
-  return answer;
+  } finally {
+    ctx.registry.release(p);
+  }
 };
