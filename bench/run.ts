@@ -289,6 +289,11 @@ const ctasMs = await timeIt(async () => {
 }, 3);
 say("");
 
+// Answers of the small queries, kept to serve from the bare floor server.
+const FLOORS = ["count {}", "selective eq, page 50"];
+const cannedDir = await Deno.makeTempDir({ prefix: "datapress-bench-" });
+const engineRps = new Map<string, Map<string, number>>();
+
 for (const engine of ENGINES) {
   const srv = await spawnServer([
     "run",
@@ -332,6 +337,22 @@ for (const engine of ENGINES) {
         (r.rps / baseline.rps).toFixed(2)
       } | ${(r.rps / inproc[name]!.rps).toFixed(2)} |`,
     );
+    const rates = engineRps.get(engine) ?? new Map<string, number>();
+    engineRps.set(engine, rates.set(name, r.rps));
+    if (FLOORS.includes(name)) {
+      const res = await fetch(
+        `${srv.url}/api/v1/datasets/accidents/${q.route}`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(q.body),
+        },
+      );
+      await Deno.writeFile(
+        `${cannedDir}/${FLOORS.indexOf(name)}.json`,
+        new Uint8Array(await res.arrayBuffer()),
+      );
+    }
   }
   const post = (headers: Record<string, string>) =>
     fetch(`${srv.url}/api/v1/datasets/accidents/query`, {
@@ -378,6 +399,41 @@ for (const engine of ENGINES) {
 }
 for (const c of conns) c.closeSync();
 db.closeSync();
+
+// The floor of a POST answer: a bare Deno.serve reading the same body and
+// sending the same bytes (as the last engine answered them), nothing else.
+const floor = await spawnServer([
+  "run",
+  "-A",
+  new URL("./baseline_server.ts", import.meta.url).pathname,
+  cannedDir,
+]);
+say(
+  "### floors: bare Deno.serve reading the same POST body, sending the same answer bytes",
+);
+say("");
+say(
+  `| query | rps | p50 | p99 | vs baseline | ${
+    ENGINES.map((e) => `${e} vs floor`).join(" | ")
+  } |`,
+);
+say(`|---|---|---|---|---|${ENGINES.map(() => "---|").join("")}`);
+for (const [i, name] of FLOORS.entries()) {
+  const r = await wrk(`${floor.url}/${i}`, JSON.stringify(QUERIES[name]!.body));
+  say(
+    `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${
+      (r.rps / baseline.rps).toFixed(2)
+    } | ${
+      ENGINES.map((e) =>
+        ((engineRps.get(e)?.get(name) ?? NaN) / r.rps).toFixed(2)
+      ).join(" | ")
+    } |`,
+  );
+}
+say("");
+floor.child.kill("SIGTERM");
+await floor.child.status;
+await Deno.remove(cannedDir, { recursive: true });
 
 const readme = new URL("./README.md", import.meta.url);
 const doc = await Deno.readTextFile(readme).catch(() => "");
