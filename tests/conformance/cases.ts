@@ -148,6 +148,40 @@ export function cases(): Case[] {
       },
     },
     {
+      // Float keys (NaN, -0) hash while date and bool keys count by value;
+      // three keys combine pairwise.
+      name: "three-key group",
+      route: "query",
+      body: {
+        group_by: ["score", "day", "flag"],
+        aggregations: [{ op: "count" }, { op: "sum", col: "big" }],
+        page_size: 200,
+      },
+    },
+    {
+      name: "two-key group with a 64-bit key",
+      route: "query",
+      body: {
+        group_by: ["big", "state"],
+        aggregations: [{ op: "min", col: "score" }],
+        order_by: [{ col: "min_score", dir: "desc" }, { col: "big" }],
+        page_size: 40,
+        page: 2,
+      },
+    },
+    {
+      name: "three-key order, top-k page",
+      route: "query",
+      body: {
+        order_by: [{ col: "flag", dir: "desc" }, { col: "day" }, {
+          col: "big",
+          dir: "desc",
+        }],
+        page_size: 7,
+        page: 3,
+      },
+    },
+    {
       name: "group avg price",
       route: "query",
       body: {
