@@ -99,8 +99,16 @@ function columnData(col: ColumnVector, n: number): arrow.Data {
       for (let i = 0; i < n; i++) if (src[i]) bits[i >> 3]! |= 1 << (i & 7);
       return arrow.makeData({ ...base, type: type as arrow.Bool, data: bits });
     }
-    case "int":
     case "float":
+      return arrow.makeData(
+        {
+          ...base,
+          data: unsignedZeros(
+            zeroNulls((col.values as Float64Array).subarray(0, n), col.valid),
+          ),
+        } as unknown as Parameters<typeof arrow.makeData>[0],
+      ) as arrow.Data;
+    case "int":
     case "date":
     case "timestamp":
     case "time":
@@ -261,7 +269,24 @@ function emptyColumns(fields: Field[]): ColumnVector[] {
  * Slots behind a null hold whatever the engine left there; zeroing them
  * makes the IPC bytes a function of the values alone, the same for every engine.
  */
-function zeroNulls<T extends Int32Array>(
+/**
+ * -0 written as 0, as JSON writes it: whether a stored -0 keeps its sign
+ * through a sort or a filter differs between engines (DuckDB's sort may
+ * rebuild it from a normalised key), so only the value is an answer.
+ */
+function unsignedZeros<T extends Float32Array | Float64Array>(values: T): T {
+  let out = values;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v === 0 && 1 / v < 0) {
+      if (out === values) out = values.slice() as T;
+      out[i] = 0;
+    }
+  }
+  return out;
+}
+
+function zeroNulls<T extends Int32Array | Float32Array | Float64Array>(
   values: T,
   valid: Uint8Array | null,
 ): T {

@@ -128,6 +128,16 @@ const CMP: Record<string, string> = {
   lte: "<=",
 };
 
+/**
+ * Float equality as a closed range. DuckDB's parquet reader compares a
+ * pushed-down equality bit by bit, so a stored -0.0 never equalled 0.0;
+ * ranges, like every other operator, compare IEEE values. NaN is the
+ * greatest float and equals itself, so [NaN, NaN] holds exactly the NaNs.
+ */
+function floatEquals(col: string, value: string): string {
+  return `(${col} >= ${value} AND ${col} <= ${value})`;
+}
+
 function predicateSql(p: PlanPredicate, params: Params): string {
   const col = quoteIdent(p.col);
   switch (p.op) {
@@ -141,9 +151,21 @@ function predicateSql(p: PlanPredicate, params: Params): string {
         params.add(p.pattern, p.type)
       } ESCAPE '\\'`;
     case "in":
+      if (p.type.kind === "float") {
+        return `(${
+          p.values.map((v) => floatEquals(col, params.add(v, p.type))).join(
+            " OR ",
+          )
+        })`;
+      }
       return `${col} IN (${
         p.values.map((v) => params.add(v, p.type)).join(", ")
       })`;
+    case "eq":
+      if (p.type.kind === "float") {
+        return floatEquals(col, params.add(p.value, p.type));
+      }
+      return `${col} = ${params.add(p.value, p.type)}`;
     default:
       return `${col} ${CMP[p.op]} ${params.add(p.value, p.type)}`;
   }
