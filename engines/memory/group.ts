@@ -4,6 +4,7 @@
  * that the caller orders and pages like any other.
  */
 import { ApiError } from "../../query/errors.ts";
+import { duckAverage } from "./average.ts";
 import type { PlanAggregation } from "../../query/types.ts";
 import { encodeStrings, type StoredColumn } from "./columns.ts";
 import { rowComparator, rowKey } from "./compare.ts";
@@ -225,10 +226,12 @@ function aggregate(
   }
   for (let g = 0; g < groups; g++) valid2[g] = seen[g]!;
   if (a.op === "avg") {
-    const scale = t.kind === "decimal" ? 10 ** t.scale : 1;
     return stored(
       field,
-      Float64Array.from(sums, (s, g) => Number(s) / counts[g]! / scale),
+      Float64Array.from(
+        sums,
+        (s, g) => counts[g]! > 0 ? duckAverage(s, counts[g]!, t) : 0,
+      ),
       valid2,
     );
   }

@@ -62,7 +62,7 @@ async function writeRandomFixture(): Promise<string> {
       ${nullIf(18, 20, `'u' || (${h(19)} % 100000)`)} AS u,
       ${nullIf(20, 11, `((${h(21)} % 9)::DECIMAL(12, 3) - 4) / 8`)} AS dec
     FROM range(${ROWS}) t(i)
-  ) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 4096)`);
+  ) TO '${path}' (FORMAT parquet)`);
   c.closeSync();
   db.closeSync();
   return path;
