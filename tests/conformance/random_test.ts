@@ -60,7 +60,7 @@ async function writeRandomFixture(): Promise<string> {
     )
   } AS s,
       ${nullIf(18, 20, `'u' || (${h(19)} % 100000)`)} AS u,
-      ${nullIf(20, 11, `((${h(21)} % 9)::DECIMAL(12, 3) - 4) / 8`)} AS dec
+      ${nullIf(20, 11, `(((${h(21)} % 9) - 4) / 8)::DECIMAL(12, 3)`)} AS dec
     FROM range(${ROWS}) t(i)
   ) TO '${path}' (FORMAT parquet)`);
   c.closeSync();
@@ -72,13 +72,18 @@ const KEYS = ["k8", "wide", "big", "f", "d", "ts", "b", "s", "u", "dec"];
 const NUMERIC = ["k8", "wide", "big", "f", "dec"];
 const VALUES: Record<string, unknown[]> = {
   k8: [-5, 0, 3],
+  wide: [0, -250000000, 499999999],
   big: ["-108086391056891904", "36028797018963969", "0"],
   f: [0, "NaN", 1.5, "-Infinity"],
   d: ["2000-02-29", "2000-03-01"],
+  ts: ["1970-01-01T00:00:00.25", "1969-12-31T23:59:59.5"],
   b: [true, false],
   s: ["Zürich", "", "a\\b"],
+  u: ["u123", "u99999"],
   dec: [0.125, -0.5],
 };
+const ORDERED_OPS = ["eq", "neq", "gt", "gte", "lt", "lte"];
+const PATTERNS = ["%ü%", "z_", "A\\\\%", "u1%", "%9"];
 
 function randomCases(seed: number, n: number): Case[] {
   let state = seed;
@@ -92,26 +97,28 @@ function randomCases(seed: number, n: number): Case[] {
       () => pool.splice(int(pool.length), 1)[0]!,
     );
   };
-  const predicates = () => {
-    if (rnd() < 0.5) return [];
+  const predicate = () => {
     const col = pick(Object.keys(VALUES));
     const vals = VALUES[col]!;
-    return [
-      rnd() < 0.5
-        ? { col, op: "eq", val: pick(vals) }
-        : { col, op: "in", val: some(vals, 2) },
-    ];
+    const kind = int(5);
+    if (kind === 0) return { col, op: "in", val: some(vals, 2) };
+    if (kind === 1) return { col, op: pick(["is_null", "is_not_null"]) };
+    if (kind === 2 && (col === "s" || col === "u")) {
+      return { col, op: pick(["like", "ilike"]), val: pick(PATTERNS) };
+    }
+    return { col, op: pick(ORDERED_OPS), val: pick(vals) };
   };
+  const predicates = () => Array.from({ length: int(3) }, predicate);
   const out: Case[] = [];
   for (let i = 0; i < n; i++) {
-    const kind = int(3);
+    const kind = int(4);
     if (kind === 0) {
       const keys = some(KEYS, 3);
       const col = pick(NUMERIC);
       const aggregations = [
         { op: "count" },
         { op: pick(["sum", "avg", "min", "max"]), col },
-        { op: "count", col: pick(KEYS) },
+        { op: pick(["count", "min", "max"]), col: pick(KEYS) },
       ];
       out.push({
         name: `random group ${i}`,
@@ -136,6 +143,19 @@ function randomCases(seed: number, n: number): Case[] {
           predicates: predicates(),
           page_size: 1 + int(30),
           page: 1 + int(4),
+        },
+      });
+    } else if (kind === 2) {
+      const columns = some(KEYS, 3);
+      out.push({
+        name: `random distinct ${i}`,
+        route: "query",
+        body: {
+          columns,
+          distinct: true,
+          predicates: predicates(),
+          page_size: 1 + int(30),
+          page: 1 + int(2),
         },
       });
     } else {
