@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { createApp } from "../../server/app.ts";
-import { defaultConfig } from "../../server/config.ts";
+import { datasetFromArg, defaultConfig } from "../../server/config.ts";
 import type { Case } from "./cases.ts";
 
 export async function compareEngines(path: string, all: Case[]): Promise<void> {
@@ -14,14 +14,7 @@ export async function compareEngines(path: string, all: Case[]): Promise<void> {
         ...defaultConfig(),
         backend,
         kv: ":memory:",
-        datasets: [{
-          name: "fx",
-          source: path,
-          mode: "auto",
-          description: "",
-          index_columns: [],
-          index_max_cardinality: 100_000,
-        }],
+        datasets: [{ ...datasetFromArg(path, 0), name: "fx" }],
       });
       await app.loadAll();
       return app;

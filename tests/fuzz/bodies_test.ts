@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { createApp } from "../../server/app.ts";
-import { defaultConfig } from "../../server/config.ts";
+import { datasetFromArg, defaultConfig } from "../../server/config.ts";
 import { writeFixture } from "../_shared/fixture.ts";
 
 /** mulberry32: a small seeded PRNG so failures reproduce. */
@@ -189,14 +189,7 @@ Deno.test("fuzz: 2,400 hostile bodies get JSON answers, no 5xx, server stays up"
     ...defaultConfig(),
     port: 0,
     kv: ":memory:",
-    datasets: [{
-      name: "fx",
-      source: await writeFixture(),
-      mode: "auto",
-      description: "",
-      index_columns: [],
-      index_max_cardinality: 100_000,
-    }],
+    datasets: [{ ...datasetFromArg(await writeFixture(), 0), name: "fx" }],
   });
   await app.loadAll();
   const server = app.listen();

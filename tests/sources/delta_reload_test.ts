@@ -6,7 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { createApp } from "../../server/app.ts";
-import { type Backend, defaultConfig } from "../../server/config.ts";
+import {
+  type Backend,
+  datasetFromArg,
+  defaultConfig,
+} from "../../server/config.ts";
 import { openDuck } from "./_duck.ts";
 import {
   type DeltaAction,
@@ -148,14 +152,7 @@ async function scenario(engine: Backend, change: "add" | "remove-and-add") {
     listen: "127.0.0.1",
     port: 0,
     kv: ":memory:",
-    datasets: [{
-      name: NAME,
-      source: root,
-      mode: "auto",
-      description: "",
-      index_columns: [],
-      index_max_cardinality: 100_000,
-    }],
+    datasets: [{ ...datasetFromArg(root, 0), name: NAME }],
   }, { adminToken: TOKEN });
   const server = app.listen();
   try {

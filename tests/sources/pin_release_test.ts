@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { createApp } from "../../server/app.ts";
-import { defaultConfig } from "../../server/config.ts";
+import { datasetFromArg, defaultConfig } from "../../server/config.ts";
 import { openDuck } from "./_duck.ts";
 import { writeCommit, writeDataFile } from "./_delta_table.ts";
 
@@ -28,14 +28,7 @@ Deno.test("duckdb releases the pinned links of replaced and closed versions", as
     ...defaultConfig(),
     backend: "duckdb",
     kv: ":memory:",
-    datasets: [{
-      name: "t",
-      source: root,
-      mode: "auto",
-      description: "",
-      index_columns: [],
-      index_max_cardinality: 100_000,
-    }],
+    datasets: [{ ...datasetFromArg(root, 0), name: "t" }],
   }, { adminToken: "s3cret" });
   let closed = false;
   try {

@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { createApp } from "../../server/app.ts";
-import { defaultConfig } from "../../server/config.ts";
+import { datasetFromArg, defaultConfig } from "../../server/config.ts";
 import { openDuck } from "./_duck.ts";
 import { writeCommit, writeDataFile } from "./_delta_table.ts";
 
@@ -110,14 +110,7 @@ async function prunedFilesAreNeverOpened(
     ...defaultConfig(),
     backend: "duckdb",
     kv: ":memory:",
-    datasets: [{
-      name: NAME,
-      source: root,
-      mode: "auto",
-      description: "",
-      index_columns: [],
-      index_max_cardinality: 100_000,
-    }],
+    datasets: [{ ...datasetFromArg(root, 0), name: NAME }],
   });
   const call = async (route: "query" | "count", body: unknown) => {
     const res = await app.handler(
