@@ -96,14 +96,17 @@ function columnData(col: ColumnVector, n: number): arrow.Data {
     case "bool": {
       const src = col.values as Uint8Array;
       const bits = new Uint8Array((n + 7) >> 3);
-      for (let i = 0; i < n; i++) if (src[i]) bits[i >> 3]! |= 1 << (i & 7);
+      const valid = col.valid;
+      for (let i = 0; i < n; i++) {
+        if (src[i] && (!valid || valid[i])) bits[i >> 3]! |= 1 << (i & 7);
+      }
       return arrow.makeData({ ...base, type: type as arrow.Bool, data: bits });
     }
     case "float":
       return arrow.makeData(
         {
           ...base,
-          data: unsignedZeros(
+          data: canonicalFloats(
             zeroNulls((col.values as Float64Array).subarray(0, n), col.valid),
           ),
         } as unknown as Parameters<typeof arrow.makeData>[0],
@@ -266,26 +269,39 @@ function emptyColumns(fields: Field[]): ColumnVector[] {
 }
 
 /**
- * Slots behind a null hold whatever the engine left there; zeroing them
- * makes the IPC bytes a function of the values alone, the same for every engine.
+ * -0 written as 0 and every NaN as the one quiet NaN, as JSON writes them:
+ * the sign of a zero and the payload of a NaN depend on how an engine got
+ * there (DuckDB's sort may rebuild -0 from a normalised key; x86 makes
+ * Inf + -Inf a NaN with the sign bit set, and V8's tiers differ on which
+ * NaN an addition keeps), so only the value is an answer.
  */
-/**
- * -0 written as 0, as JSON writes it: whether a stored -0 keeps its sign
- * through a sort or a filter differs between engines (DuckDB's sort may
- * rebuild it from a normalised key), so only the value is an answer.
- */
-function unsignedZeros<T extends Float32Array | Float64Array>(values: T): T {
+function canonicalFloats<T extends Float32Array | Float64Array>(values: T): T {
+  const wide = values instanceof Float64Array;
+  const words = new Uint32Array(
+    values.buffer,
+    values.byteOffset,
+    values.length * (wide ? 2 : 1),
+  );
   let out = values;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (v === 0 && 1 / v < 0) {
+    const signedZero = v === 0 && 1 / v < 0;
+    const oddNaN = v !== v &&
+      (wide
+        ? words[2 * i]! !== 0 || words[2 * i + 1]! !== 0x7ff80000
+        : words[i]! !== 0x7fc00000);
+    if (signedZero || oddNaN) {
       if (out === values) out = values.slice() as T;
-      out[i] = 0;
+      out[i] = signedZero ? 0 : NaN;
     }
   }
   return out;
 }
 
+/**
+ * Slots behind a null hold whatever the engine left there; zeroing them
+ * makes the IPC bytes a function of the values alone, the same for every engine.
+ */
 function zeroNulls<T extends Int32Array | Float32Array | Float64Array>(
   values: T,
   valid: Uint8Array | null,

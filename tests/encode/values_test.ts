@@ -117,3 +117,52 @@ Deno.test("Arrow round trip and CSV quoting", () => {
     's,n,d,f\r\n"a,b",1,1.50,true\r\n"q""t",-2,-0.05,false\r\n,3,0.00,true\r\n',
   );
 });
+
+Deno.test("Arrow bytes depend on values only: one NaN, unsigned zeros, nothing under nulls", () => {
+  const f64 = new Float64Array(5);
+  const w64 = new Uint32Array(f64.buffer);
+  w64.set([0, 0xfff80000], 0); // NaN with the sign bit, as x86 makes Inf + -Inf
+  w64.set([1, 0x7ff00000], 2); // signalling NaN with a payload
+  f64[2] = -0;
+  f64[3] = 7;
+  f64[4] = 1.5;
+  const f32 = new Float32Array(3);
+  new Uint32Array(f32.buffer).set([0xffc00000, 0x7f800001, 0]);
+  f32[2] = -0;
+  const batch: ResultBatch = {
+    length: 5,
+    columns: [
+      col("d", { kind: "float", bits: 64 }, f64, [1, 1, 1, 0, 1]),
+      col("s", { kind: "float", bits: 32 }, Float32Array.from([...f32, 0, 0])),
+      col("b", { kind: "bool" }, Uint8Array.from([1, 1, 0, 1, 1]), [
+        1,
+        0,
+        1,
+        0,
+        1,
+      ]),
+    ],
+  };
+  const fields = batch.columns.map((c) => c.field);
+  const table = tableFromIPC(encodeArrowIPC(batch, fields));
+  const words = (name: string) => {
+    const v = table.getChild(name)!.data[0]!.values as Float32Array;
+    return [...new Uint32Array(v.buffer, v.byteOffset, v.byteLength / 4)];
+  };
+  assert.deepEqual(words("d"), [
+    0,
+    0x7ff80000,
+    0,
+    0x7ff80000,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0x3ff80000,
+  ]);
+  assert.deepEqual(words("s").slice(0, 3), [0x7fc00000, 0x7fc00000, 0]);
+  assert.equal(table.getChild("b")!.data[0]!.values[0], 0b10001);
+  // The input is left as the engine gave it.
+  assert.equal(w64[1], 0xfff80000);
+});
