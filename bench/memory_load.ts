@@ -3,13 +3,20 @@
  * `CREATE TABLE AS` of the same file, each in a fresh process of this
  * script, plus the latency of an indexed eq query. A measurement, not a test.
  *
+ * Two floors, also each in a fresh process, say what any load through
+ * DuckDB into JS costs here: `handoff` is the CTAS plus every chunk of the
+ * table handed to JS with each vector's data fetched (nothing converted,
+ * no string decoded); `idle` is the RSS of a process that has opened
+ * DuckDB and holds no data.
+ *
  *   deno run -A bench/memory_load.ts [FILE.parquet] [ROWS]
  *
  * Without FILE it writes a ROWS-row (default 2,000,000) file to the temp dir:
  * ints, doubles, a low- and a high-cardinality string, timestamps, nulls.
  */
 import { DuckDBInstance } from "@duckdb/node-api";
-import { MemoryEngine } from "../engines/memory/mod.ts";
+import { type MemoryDataset, MemoryEngine } from "../engines/memory/mod.ts";
+
 import { resolveSource } from "../sources/resolve.ts";
 import { parseQueryBody } from "../query/parse.ts";
 import { planQuery } from "../query/plan.ts";
@@ -62,8 +69,33 @@ async function arrowBytes(path: string): Promise<number> {
   return total;
 }
 
-async function child(mode: "duckdb" | "memory", path: string): Promise<void> {
+type Mode = "duckdb" | "memory" | "handoff" | "idle";
+
+async function child(mode: Mode, path: string): Promise<void> {
   const t = performance.now();
+  if (mode === "idle") {
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    await c.run("SELECT 1");
+    console.log(JSON.stringify({ mode, ms: 0, rssMb: peakRssMb() }));
+    return;
+  }
+  if (mode === "handoff") {
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    await c.run(`CREATE TABLE t AS SELECT * FROM read_parquet('${path}')`);
+    const result = await c.stream("SELECT * FROM t");
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (let i = 0; i < chunk.columnCount; i++) chunk.getColumnVector(i);
+    }
+    const ms = performance.now() - t;
+    console.log(
+      JSON.stringify({ mode, ms: Math.round(ms), rssMb: peakRssMb() }),
+    );
+    return;
+  }
   if (mode === "duckdb") {
     const db = await DuckDBInstance.create(":memory:");
     const c = await db.connect();
@@ -84,6 +116,11 @@ async function child(mode: "duckdb" | "memory", path: string): Promise<void> {
     memoryLimitBytes: 2 ** 40,
   }, source);
   const ms = performance.now() - t;
+  const rssMb = peakRssMb();
+  let indexBytes = 0;
+  for (const idx of (ds as MemoryDataset).table.indexes.values()) {
+    indexBytes += idx.rows.byteLength + idx.offsets.byteLength;
+  }
   // An indexed eq on the first indexed string column, page 50.
   const col = ds.schema.fields.find((f) =>
     ds.indexed.has(f.name) && f.type.kind === "string"
@@ -118,7 +155,8 @@ async function child(mode: "duckdb" | "memory", path: string): Promise<void> {
   console.log(JSON.stringify({
     mode,
     ms: Math.round(ms),
-    rssMb: peakRssMb(),
+    rssMb,
+    indexMb: Math.round(indexBytes / 2 ** 20),
     rows: ds.rows,
     indexed: [...ds.indexed],
     eqColumn: col.name,
@@ -129,7 +167,7 @@ async function child(mode: "duckdb" | "memory", path: string): Promise<void> {
 async function main(): Promise<void> {
   const [mode, arg] = Deno.args;
   if (mode === "--child") {
-    return await child(Deno.args[2] as "duckdb" | "memory", arg!);
+    return await child(Deno.args[2] as Mode, arg!);
   }
   let path = mode;
   if (!path) {
@@ -150,16 +188,25 @@ async function main(): Promise<void> {
     return JSON.parse(new TextDecoder().decode(out.stdout).trim());
   };
   const duck = await run("duckdb");
+  const handoff = await run("handoff");
+  const idle = await run("idle");
   const mem = await run("memory");
-  const arrow = await arrowBytes(path);
+  const arrowMb = (await arrowBytes(path)) / 2 ** 20;
+  // The least RSS that holds the data as Arrow and the indexes the
+  // engine's policy asks for, in a process that has DuckDB open.
+  const floorMb = idle.rssMb + arrowMb + mem.indexMb;
   console.log(JSON.stringify(
     {
       file: path,
       duckdb: duck,
+      handoff,
+      idle,
       memory: mem,
-      arrowMb: Math.round(arrow / 2 ** 20),
+      arrowMb: Math.round(arrowMb),
       loadRatio: +(mem.ms / duck.ms).toFixed(2),
-      rssOverArrow: +(mem.rssMb / (arrow / 2 ** 20)).toFixed(2),
+      handoffRatio: +(handoff.ms / duck.ms).toFixed(2),
+      rssOverArrow: +(mem.rssMb / arrowMb).toFixed(2),
+      rssFloorOverArrow: +(floorMb / arrowMb).toFixed(2),
     },
     null,
     1,

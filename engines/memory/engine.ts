@@ -31,7 +31,7 @@ import { comparator, orderBounds, topRows } from "./order.ts";
 
 const STREAM_BATCH_ROWS = 16_384;
 
-interface MemoryDataset extends LoadedDataset {
+export interface MemoryDataset extends LoadedDataset {
   readonly table: Table;
 }
 

@@ -1,1 +1,1 @@
-export { MemoryEngine } from "./engine.ts";
+export { type MemoryDataset, MemoryEngine } from "./engine.ts";
