@@ -9,7 +9,11 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { generateAccidents } from "./generate.ts";
 import { parseQueryBody } from "../query/parse.ts";
 import { planQuery } from "../query/plan.ts";
-import { buildCountSql, buildQuerySql, quoteIdent } from "../query/sql.ts";
+import {
+  buildCountSql,
+  buildQuerySql,
+  quoteIdent,
+} from "../engines/duckdb/sql.ts";
 import type { QueryRequest } from "../query/types.ts";
 import { resolveSource } from "../sources/resolve.ts";
 import { relationSql } from "../engines/duckdb/relation.ts";

@@ -11,7 +11,7 @@ import type {
   NestedValue,
   ResultBatch,
   TimeUnit,
-} from "../query/types.ts";
+} from "../data/types.ts";
 
 const UNITS: Record<TimeUnit, arrow.TimeUnit> = {
   s: arrow.TimeUnit.SECOND,

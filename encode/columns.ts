@@ -2,18 +2,20 @@
  * One column of a result → the JSON text of each of its values, in a loop
  * specialised per type so a page is encoded without per-row objects.
  */
-import type { ColumnVector, NestedValue } from "../query/types.ts";
+import type { ColumnVector, NestedValue } from "../data/types.ts";
 import {
   base64,
   dateText,
   decimalText,
+  timestampText,
+  timestampTextSafe,
+  timeText,
+} from "../data/text.ts";
+import {
   float32Json,
   float64Json,
   int64AsSafeNumber,
   int64Json,
-  timestampText,
-  timestampTextSafe,
-  timeText,
   valueJson,
 } from "./values.ts";
 

@@ -3,7 +3,7 @@
  * numbers, dates and timestamps read the same as in JSON; nulls are empty and
  * nested values are their JSON text.
  */
-import type { Field, ResultBatch } from "../query/types.ts";
+import type { Field, ResultBatch } from "../data/types.ts";
 import { columnJson } from "./columns.ts";
 
 const encoder = new TextEncoder();

@@ -1,6 +1,6 @@
 /** The JSON page envelope of API.md. */
-import { typeName } from "../query/type_name.ts";
-import type { Field, ResultBatch } from "../query/types.ts";
+import { typeName } from "../data/type_name.ts";
+import type { Field, ResultBatch } from "../data/types.ts";
 import { ByteWriter } from "./bytes.ts";
 import { writeRows } from "./rows.ts";
 

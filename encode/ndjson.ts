@@ -1,5 +1,5 @@
 /** Newline-delimited JSON: one row object per line, same value rules as JSON. */
-import type { ResultBatch } from "../query/types.ts";
+import type { ResultBatch } from "../data/types.ts";
 import { ByteWriter } from "./bytes.ts";
 import { writeRows } from "./rows.ts";
 

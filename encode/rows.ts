@@ -8,18 +8,20 @@ import type {
   Field,
   NestedValue,
   ResultBatch,
-} from "../query/types.ts";
+} from "../data/types.ts";
 import type { ByteWriter } from "./bytes.ts";
 import {
   base64,
   dateText,
   decimalText,
+  timestampText,
+  timeText,
+} from "../data/text.ts";
+import {
   float32Json,
   float64Json,
   int64AsSafeNumber,
   int64Json,
-  timestampText,
-  timeText,
   valueJson,
   writeTimestampSafe,
 } from "./values.ts";

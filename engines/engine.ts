@@ -2,12 +2,8 @@
  * The one engine interface. Handlers and the reload logic talk to this, never
  * to DuckDB or the in-memory engine directly; engines see only validated plans.
  */
-import type {
-  PlanPredicate,
-  QueryPlan,
-  ResultBatch,
-  Schema,
-} from "../query/types.ts";
+import type { PlanPredicate, QueryPlan } from "../query/types.ts";
+import type { ResultBatch, Schema } from "../data/types.ts";
 import type { ResolvedSource } from "../sources/types.ts";
 
 export type EngineName = "duckdb" | "memory";

@@ -4,7 +4,7 @@
  * Patterns compile to segments matched without RegExp, so no pattern can
  * inject regex syntax or backtrack exponentially: a match is O(text × pattern).
  */
-import { ApiError } from "./errors.ts";
+import { ApiError } from "../data/errors.ts";
 
 /** `_` in a segment; every other token is a UTF-16 code unit. */
 const ANY = -1;

@@ -3,7 +3,7 @@
  * schema is consulted later by `plan.ts`. Every failure is a 400 ApiError
  * whose `path` points into the body, so a typo never silently matches all.
  */
-import { ApiError } from "./errors.ts";
+import { ApiError } from "../data/errors.ts";
 import {
   AGG_OPS,
   type AggOp,

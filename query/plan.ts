@@ -4,12 +4,10 @@
  * type, and the sort order made total for grouped and distinct answers so
  * pages are stable.
  */
-import { ApiError } from "./errors.ts";
+import { ApiError } from "../data/errors.ts";
 import { toScalar } from "./values.ts";
 import type {
   CountRequest,
-  DataType,
-  Field,
   PlanAggregation,
   PlanOrder,
   PlanPredicate,
@@ -17,8 +15,8 @@ import type {
   QueryRequest,
   RequestAggregation,
   RequestPredicate,
-  Schema,
 } from "./types.ts";
+import type { DataType, Field, Schema } from "../data/types.ts";
 
 export interface PlanOptions {
   maxPageSize: number;

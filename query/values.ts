@@ -3,9 +3,10 @@
  * layout of types.ts). One place decides what a value means, so both engines
  * compare against exactly the same thing.
  */
-import { ApiError } from "./errors.ts";
+import { ApiError } from "../data/errors.ts";
+import { daysFromCivil } from "../data/text.ts";
 import { describe } from "./parse.ts";
-import type { DataType, Decimal, Scalar, TimeUnit } from "./types.ts";
+import type { DataType, Decimal, Scalar, TimeUnit } from "../data/types.ts";
 
 const INT_RANGES: Record<string, [bigint, bigint]> = {
   "8s": [-128n, 127n],
@@ -140,16 +141,6 @@ function toBinary(v: unknown, path: string): Uint8Array {
 }
 
 const DATE_RE = /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})$/;
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (exact for any year). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 function parseDate(text: string): number | null {
   const m = DATE_RE.exec(text);

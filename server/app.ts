@@ -5,7 +5,7 @@
  */
 import { createAuthenticator, validateAuthConfig } from "../auth/mod.ts";
 import type { Engine } from "../engines/engine.ts";
-import { ApiError } from "../query/errors.ts";
+import { ApiError } from "../data/errors.ts";
 import { MetaStore } from "../store/kv.ts";
 import { compressResponse, negotiate } from "./compress.ts";
 import type { ServerConfig } from "./config.ts";

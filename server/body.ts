@@ -2,7 +2,7 @@
  * Reading a JSON body under a byte limit: 413 from Content-Length before
  * reading, or as soon as the stream passes the limit, never buffering more.
  */
-import { ApiError } from "../query/errors.ts";
+import { ApiError } from "../data/errors.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 

@@ -1,5 +1,5 @@
 /** Response helpers and the one place errors become API.md's error shape. */
-import { ApiError } from "../query/errors.ts";
+import { ApiError } from "../data/errors.ts";
 import { SourceError } from "../sources/errors.ts";
 import { log } from "./log.ts";
 

@@ -6,7 +6,7 @@
 import type { DatasetSpec } from "../engines/engine.ts";
 import { sha256Hex } from "../sources/fingerprint.ts";
 import { resolveSource, type SourceSpec } from "../sources/resolve.ts";
-import { typeName } from "../query/type_name.ts";
+import { typeName } from "../data/type_name.ts";
 import type { Context } from "./context.ts";
 import type { DatasetConfig } from "./config.ts";
 import { log } from "./log.ts";

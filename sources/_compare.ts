@@ -1,5 +1,5 @@
 /** Scalar comparison for partition values (exact, engine-independent). */
-import type { Decimal, Scalar } from "../query/types.ts";
+import type { Decimal, Scalar } from "../data/types.ts";
 
 function isDecimal(v: Scalar): v is Decimal {
   return typeof v === "object" && !(v instanceof Uint8Array);

@@ -2,8 +2,8 @@
  * Hive partitions: `key=value` directories (`year=2024/state=TX/part-0.parquet`)
  * become typed columns whose value is constant per file.
  */
-import { daysFromCivil } from "../query/values.ts";
-import type { DataType, Field, Scalar } from "../query/types.ts";
+import { daysFromCivil } from "../data/text.ts";
+import type { DataType, Field, Scalar } from "../data/types.ts";
 
 /** The value Spark, Hive and DuckDB write for a null partition. */
 export const NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";

@@ -2,7 +2,7 @@
  * A plain parquet source (file, directory, glob, hive tree) → ResolvedSource:
  * list, read every footer, type the hive partitions, unify the schemas.
  */
-import type { Schema } from "../query/types.ts";
+import type { Schema } from "../data/types.ts";
 import { SourceError, sourceError } from "./errors.ts";
 import { fingerprintOf } from "./fingerprint.ts";
 import { readFooter } from "./footer.ts";

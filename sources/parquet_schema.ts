@@ -4,7 +4,7 @@
  * keep their unit and UTC flag.
  */
 import type { SchemaElement } from "hyparquet";
-import type { DataType, Field, Schema, TimeUnit } from "../query/types.ts";
+import type { DataType, Field, Schema, TimeUnit } from "../data/types.ts";
 
 const UNITS: Record<string, TimeUnit> = {
   MILLIS: "ms",

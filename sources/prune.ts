@@ -3,7 +3,8 @@
  * filter on a partition column. Both engines call this before reading, so a
  * pruned file is never opened.
  */
-import type { PlanPredicate, Scalar } from "../query/types.ts";
+import type { PlanPredicate } from "../query/types.ts";
+import type { Scalar } from "../data/types.ts";
 import type { ResolvedSource, SourceFile } from "./types.ts";
 import { compareScalars } from "./_compare.ts";
 import { likeMatcher } from "../query/like.ts";

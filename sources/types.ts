@@ -4,7 +4,7 @@
  * parse paths, read Delta logs or talk to S3; `sources/` does, and hands them
  * this value.
  */
-import type { Field, Scalar, Schema } from "../query/types.ts";
+import type { Field, Scalar, Schema } from "../data/types.ts";
 
 export interface SourceFile {
   /** Absolute local path of a parquet file (S3 objects are cached locally first). */

@@ -3,8 +3,8 @@
  * nullable (and are filled with nulls for those files), integers and floats
  * widen, anything else is refused naming both files and the column.
  */
-import type { DataType, Field, Schema } from "../query/types.ts";
-import { typeName } from "../query/type_name.ts";
+import type { DataType, Field, Schema } from "../data/types.ts";
+import { typeName } from "../data/type_name.ts";
 
 export interface UnifiedSchema {
   fields: Field[];

@@ -5,18 +5,10 @@
  */
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { DatasetSpec, Engine, LoadedDataset } from "../engine.ts";
-import { ApiError } from "../../query/errors.ts";
-import {
-  buildCountSql,
-  buildQuerySql,
-  quoteIdent,
-  type Sql,
-} from "../../query/sql.ts";
-import type {
-  PlanPredicate,
-  QueryPlan,
-  ResultBatch,
-} from "../../query/types.ts";
+import { ApiError } from "../../data/errors.ts";
+import { buildCountSql, buildQuerySql, quoteIdent, type Sql } from "./sql.ts";
+import type { PlanPredicate, QueryPlan } from "../../query/types.ts";
+import type { ResultBatch } from "../../data/types.ts";
 import { pruneFiles } from "../../sources/prune.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
 import { ConnectionPool } from "./pool.ts";

@@ -17,7 +17,7 @@ import type {
   NestedValue,
   ResultBatch,
   TimeUnit,
-} from "../../query/types.ts";
+} from "../../data/types.ts";
 
 /** The typed-array layouts of ColumnValues. */
 type Typed = Extract<ColumnValues, { BYTES_PER_ELEMENT: number }>;

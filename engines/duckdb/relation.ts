@@ -4,14 +4,13 @@
  * mapping and deletion vectors applied. Everything here comes from the
  * resolved source (file system, Delta log), never from a request.
  */
-import type { DataType, Decimal, Field } from "../../query/types.ts";
-import { duckType, quoteIdent, ROW_FILE, ROW_NUM } from "../../query/sql.ts";
+import type { DataType, Field, Scalar } from "../../data/types.ts";
+import { duckType, quoteIdent, ROW_FILE, ROW_NUM, scalarText } from "./sql.ts";
 import type {
   NestedLayout,
   ResolvedSource,
   SourceFile,
 } from "../../sources/types.ts";
-import { decimalText, valueJson } from "../../encode/values.ts";
 
 /** A SQL string literal (for file paths: never a request's values, which are bound). */
 export function literal(s: string): string {
@@ -21,11 +20,8 @@ export function literal(s: string): string {
 /** A partition value as a typed SQL constant. */
 function constant(f: Field, v: unknown): string {
   if (v === null || v === undefined) return `NULL::${duckType(f.type)}`;
-  // Partition decimals arrive as {unscaled, scale} (the predicate Scalar layout).
-  const json = f.type.kind === "decimal" && typeof v === "object"
-    ? JSON.stringify(decimalText((v as Decimal).unscaled, (v as Decimal).scale))
-    : valueJson(f.type, v as never);
-  const text = json.startsWith('"') ? JSON.parse(json) as string : json;
+  // Partition values arrive in the predicate Scalar layout.
+  const text = scalarText(v as Scalar, f.type);
   return f.type.kind === "binary"
     ? `from_base64(${literal(text)})`
     : `CAST(${literal(text)} AS ${duckType(f.type)})`;

@@ -6,7 +6,7 @@
  * quotient to a double — two roundings, which a plain `sum / count` in
  * float64 does not reproduce.
  */
-import type { DataType } from "../../query/types.ts";
+import type { DataType } from "../../data/types.ts";
 
 function bitLength(x: bigint): number {
   return x === 0n ? 0 : x.toString(2).length;

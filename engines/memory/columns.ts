@@ -3,7 +3,7 @@
  * dictionary-encoded (codes + dictionary + each entry's rank in UTF-8 byte
  * order) so equality, ordering and grouping on strings compare integers.
  */
-import type { ColumnVector, DataType, Field } from "../../query/types.ts";
+import type { ColumnVector, DataType, Field } from "../../data/types.ts";
 
 export interface StoredColumn {
   field: Field;

@@ -4,7 +4,7 @@
  * false < true. Nulls are handled by the callers (filters never match them,
  * sorts put them last).
  */
-import type { Decimal, Scalar } from "../../query/types.ts";
+import type { Decimal, Scalar } from "../../data/types.ts";
 import { compareUtf8, type StoredColumn } from "./columns.ts";
 
 function cmpNum(a: number, b: number): number {

@@ -6,14 +6,10 @@
  */
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { DatasetSpec, Engine, LoadedDataset } from "../engine.ts";
-import { ApiError } from "../../query/errors.ts";
-import type {
-  Field,
-  PlanPredicate,
-  QueryPlan,
-  ResultBatch,
-} from "../../query/types.ts";
-import { quoteIdent, ROW_FILE, ROW_NUM } from "../../query/sql.ts";
+import { ApiError } from "../../data/errors.ts";
+import type { Field, ResultBatch } from "../../data/types.ts";
+import type { PlanPredicate, QueryPlan } from "../../query/types.ts";
+import { quoteIdent, ROW_FILE, ROW_NUM } from "../duckdb/sql.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
 import { RowsReader } from "../duckdb/read.ts";
 import { literal, relationSql } from "../duckdb/relation.ts";

@@ -1,5 +1,5 @@
 /** Selected rows of stored columns → the ColumnVector layout of a result. */
-import type { ColumnVector, Field, NestedValue } from "../../query/types.ts";
+import type { ColumnVector, Field, NestedValue } from "../../data/types.ts";
 import type { StoredColumn } from "./columns.ts";
 
 type Indexable = { length: number; [i: number]: unknown };

@@ -3,7 +3,7 @@
  * by per-column value keys; the result is a small table of stored columns
  * that the caller orders and pages like any other.
  */
-import { ApiError } from "../../query/errors.ts";
+import { ApiError } from "../../data/errors.ts";
 import { duckAverage } from "./average.ts";
 import type { PlanAggregation } from "../../query/types.ts";
 import { encodeStrings, type StoredColumn } from "./columns.ts";

@@ -2,7 +2,7 @@
  * Equality indexes: value → sorted row ids, stored CSR-style (one offsets
  * array, one row-id array) so an index costs two Int32Arrays per column.
  */
-import type { Decimal, Scalar } from "../../query/types.ts";
+import type { Decimal, Scalar } from "../../data/types.ts";
 import type { StoredColumn } from "./columns.ts";
 import { rowKey } from "./compare.ts";
 

@@ -1,7 +1,7 @@
 /** GET /api/v1/datasets and GET /api/v1/datasets/{name}/schema. */
 import { encodeJsonValue } from "../../encode/json.ts";
-import { ApiError } from "../../query/errors.ts";
-import { typeName } from "../../query/type_name.ts";
+import { ApiError } from "../../data/errors.ts";
+import { typeName } from "../../data/type_name.ts";
 import type { Context, Handler } from "../context.ts";
 import { json, VARY } from "../http.ts";
 

@@ -6,14 +6,15 @@ import { encodeArrowIPC } from "../../encode/arrow.ts";
 import { encodeCsvBatch, encodeCsvHeader } from "../../encode/csv.ts";
 import { encodeJsonPage } from "../../encode/json.ts";
 import { encodeNdjsonBatch } from "../../encode/ndjson.ts";
-import { ApiError } from "../../query/errors.ts";
+import { ApiError } from "../../data/errors.ts";
 import { parseCountBody, parseQueryBody } from "../../query/parse.ts";
 import {
   normalizedRequestKey,
   planCount,
   planQuery,
 } from "../../query/plan.ts";
-import type { QueryPlan, ResultBatch } from "../../query/types.ts";
+import type { QueryPlan } from "../../query/types.ts";
+import type { ResultBatch } from "../../data/types.ts";
 import { readJsonBody } from "../body.ts";
 import type { Context, Handler } from "../context.ts";
 import { answerEtag } from "../etag.ts";

@@ -1,5 +1,5 @@
 /** POST .../reload: authorised, then the shared load path. */
-import { ApiError } from "../../query/errors.ts";
+import { ApiError } from "../../data/errors.ts";
 import { SourceError } from "../../sources/errors.ts";
 import type { Handler } from "../context.ts";
 import { json } from "../http.ts";

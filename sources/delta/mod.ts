@@ -10,7 +10,7 @@
  * console.log(source.sourceVersion, source.files.length);
  * ```
  */
-import type { Field } from "../../query/types.ts";
+import type { Field } from "../../data/types.ts";
 import type { ObjectStore, ResolvedSource, SourceFile } from "../types.ts";
 import { type AddAction, parseJsonActions } from "./actions.ts";
 import { readCheckpoint } from "./checkpoint.ts";

@@ -2,7 +2,7 @@
  * Partition values: the strings in `add.partitionValues` turned into the
  * Scalar layout of their column's type (see `Scalar` in query/types.ts).
  */
-import type { DataType, Decimal, Scalar } from "../../query/types.ts";
+import type { DataType, Decimal, Scalar } from "../../data/types.ts";
 import { DeltaFormatError } from "./failure.ts";
 
 const MICROS_PER_DAY = 86_400_000_000n;

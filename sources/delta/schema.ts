@@ -1,5 +1,5 @@
 /** The table schema: Delta's `schemaString` JSON turned into datapress types. */
-import type { DataType, Field } from "../../query/types.ts";
+import type { DataType, Field } from "../../data/types.ts";
 import { DeltaFormatError } from "./failure.ts";
 
 /** A top-level or nested field as the Delta schema JSON writes it. */

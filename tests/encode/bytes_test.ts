@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ByteWriter } from "../../encode/bytes.ts";
-import { timestampTextSafe, writeTimestampSafe } from "../../encode/values.ts";
+import { timestampTextSafe } from "../../data/text.ts";
+import { writeTimestampSafe } from "../../encode/values.ts";
 
 const utf8 = new TextEncoder();
 

@@ -7,12 +7,11 @@ import {
   dateText,
   decimalText,
   float32Text,
-  float64Json,
-  int64Json,
   timestampText,
   timeText,
-} from "../../encode/values.ts";
-import type { ColumnVector, DataType, ResultBatch } from "../../query/types.ts";
+} from "../../data/text.ts";
+import { float64Json, int64Json } from "../../encode/values.ts";
+import type { ColumnVector, DataType, ResultBatch } from "../../data/types.ts";
 
 Deno.test("scalar rules of API.md", () => {
   assert.equal(int64Json(9007199254740991n), "9007199254740991");

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { parseCountBody, parseQueryBody } from "../../query/parse.ts";
 import { planCount, planQuery } from "../../query/plan.ts";
-import { ApiError } from "../../query/errors.ts";
-import type { QueryPlan, Schema } from "../../query/types.ts";
+import { ApiError } from "../../data/errors.ts";
+import type { QueryPlan } from "../../query/types.ts";
+import type { Schema } from "../../data/types.ts";
 
 const schema: Schema = {
   fields: [

@@ -4,7 +4,7 @@ import {
   partitionType,
   typePartitions,
 } from "../../sources/hive.ts";
-import { typeName } from "../../query/type_name.ts";
+import { typeName } from "../../data/type_name.ts";
 
 Deno.test("hive segments: decoding and the null partition", () => {
   assert.deepEqual(hiveSegments("year=2024/state=a%2Fb/part-0.parquet"), [

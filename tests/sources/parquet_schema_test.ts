@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import type { SchemaElement } from "hyparquet";
 import { readFooter } from "../../sources/footer.ts";
 import { parquetToSchema } from "../../sources/parquet_schema.ts";
-import { typeName } from "../../query/type_name.ts";
+import { typeName } from "../../data/type_name.ts";
 import { openDuck, tempDir } from "./_duck.ts";
 
 /** column SQL → our expected type name. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import type { DataType, PlanPredicate } from "../../query/types.ts";
+import type { DataType } from "../../data/types.ts";
+import type { PlanPredicate } from "../../query/types.ts";
 import { pruneFiles } from "../../sources/prune.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { SourceError } from "../../sources/errors.ts";
 import { resolveSource } from "../../sources/resolve.ts";
 import { watchFingerprint } from "../../sources/poll.ts";
-import { typeName } from "../../query/type_name.ts";
+import { typeName } from "../../data/type_name.ts";
 import { openDuck, tempDir } from "./_duck.ts";
 
 const names = (src: { schema: { fields: { name: string; type: never }[] } }) =>

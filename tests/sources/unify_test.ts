@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import type { DataType, Field } from "../../query/types.ts";
+import type { DataType, Field } from "../../data/types.ts";
 import { unifySchemas, widen } from "../../sources/unify.ts";
-import { typeName } from "../../query/type_name.ts";
+import { typeName } from "../../data/type_name.ts";
 
 const int = (bits: 8 | 16 | 32 | 64, signed = true): DataType => ({
   kind: "int",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { duckAverage } from "../../../engines/memory/average.ts";
-import type { DataType } from "../../../query/types.ts";
+import type { DataType } from "../../../data/types.ts";
 
 /** DuckDB type, our type, and the SQL of a value from `n` (a non-negative HUGEINT) and `sgn` (±1). */
 const TYPES: [string, DataType, string][] = [

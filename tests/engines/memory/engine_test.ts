@@ -20,10 +20,10 @@ import {
 import { countRows, type Table } from "../../../engines/memory/filter.ts";
 import { buildIndex } from "../../../engines/memory/index.ts";
 import { duckLower, likeMatcher } from "../../../query/like.ts";
-import { ApiError } from "../../../query/errors.ts";
+import { ApiError } from "../../../data/errors.ts";
 import { parseCountBody, parseQueryBody } from "../../../query/parse.ts";
 import { planCount, planQuery } from "../../../query/plan.ts";
-import type { DataType, ResultBatch } from "../../../query/types.ts";
+import type { DataType, ResultBatch } from "../../../data/types.ts";
 import { resolveSource } from "../../../sources/resolve.ts";
 
 const signal = new AbortController().signal;

@@ -5,11 +5,11 @@
  * values added as typed constants.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { DataType, Scalar } from "../../../query/types.ts";
+import type { DataType, Scalar } from "../../../data/types.ts";
 import type { ResolvedSource } from "../../../sources/types.ts";
 import { type CanonicalRows, canonicalRows } from "./_canonical.ts";
 import { logicalValue } from "../../../engines/duckdb/relation.ts";
-import { duckType as nestedType } from "../../../query/sql.ts";
+import { duckType as nestedType } from "../../../engines/duckdb/sql.ts";
 
 export async function readResolved(
   conn: DuckDBConnection,

@@ -4,14 +4,15 @@
  * every value is a bound text parameter cast to the column's type, so
  * nothing from a request is spliced into the SQL text.
  */
-import type {
-  DataType,
-  Decimal,
-  PlanPredicate,
-  QueryPlan,
-  Scalar,
-} from "./types.ts";
-import { base64, dateText, timestampText, timeText } from "../encode/values.ts";
+import type { DataType, Decimal, Scalar } from "../../data/types.ts";
+import type { PlanPredicate, QueryPlan } from "../../query/types.ts";
+import {
+  base64,
+  dateText,
+  decimalText,
+  timestampText,
+  timeText,
+} from "../../data/text.ts";
 
 /** Bound parameters are text; the SQL casts each to its column's type. */
 export type SqlParam = string;
@@ -89,7 +90,8 @@ class Params {
   }
 }
 
-function scalarText(v: Scalar, type: DataType): string {
+/** A scalar as the text DuckDB casts back to the column's type. */
+export function scalarText(v: Scalar, type: DataType): string {
   switch (type.kind) {
     case "binary":
       return base64(v as Uint8Array);
@@ -101,14 +103,7 @@ function scalarText(v: Scalar, type: DataType): string {
       return timeText(v as bigint, type.unit);
     case "decimal": {
       const d = v as Decimal;
-      const neg = d.unscaled < 0n;
-      const digits = (neg ? -d.unscaled : d.unscaled).toString().padStart(
-        d.scale + 1,
-        "0",
-      );
-      const int = digits.slice(0, digits.length - d.scale);
-      const frac = d.scale > 0 ? "." + digits.slice(-d.scale) : "";
-      return `${neg ? "-" : ""}${int}${frac}`;
+      return decimalText(d.unscaled, d.scale);
     }
     case "float": {
       const n = v as number;
