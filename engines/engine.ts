@@ -59,6 +59,8 @@ export interface Engine {
   ): Promise<number>;
   /** Frees a dataset once no request uses it any more. */
   close(ds: LoadedDataset): Promise<void>;
+  /** Connections checked out by running requests (a gauge in /metrics). */
+  connectionsInUse(): number;
   /** Frees the engine itself (pools, database handles). */
   shutdown(): Promise<void>;
 }

@@ -1,8 +1,60 @@
 /**
- * Reading a JSON body under a byte limit: 413 from Content-Length before
- * reading, or as soon as the stream passes the limit, never buffering more.
+ * Reading a JSON body under a byte limit and a time limit: 413 from
+ * Content-Length before reading, or as soon as the stream passes the limit,
+ * never buffering more; 408 when the body has not arrived within
+ * `body_timeout_ms`, so a client trickling bytes cannot hold a request open.
  */
 import { ApiError } from "../data/errors.ts";
+import type { ServerConfig } from "./config.ts";
+import { Deadlines } from "./deadlines.ts";
+
+export interface BodyLimits {
+  maxBytes: number;
+  /** 0 = no time limit. */
+  timeoutMs: number;
+}
+
+/** The body limits of a server's config. */
+export function bodyLimits(ctx: { config: ServerConfig }): BodyLimits {
+  return {
+    maxBytes: ctx.config.max_body_bytes,
+    timeoutMs: ctx.config.body_timeout_ms,
+  };
+}
+
+/** One shared timer per timeout value (there is one per server config). */
+const deadlines = new Map<number, Deadlines>();
+
+/** `read`, or a 408 once `timeoutMs` passes (`onTimeout` stops the read). */
+function bounded<T>(
+  read: Promise<T>,
+  timeoutMs: number,
+  onTimeout: () => void,
+): Promise<T> {
+  if (timeoutMs <= 0) return read;
+  let timer = deadlines.get(timeoutMs);
+  if (!timer) deadlines.set(timeoutMs, timer = new Deadlines(timeoutMs));
+  const d = timer;
+  return new Promise<T>((resolve, reject) => {
+    const deadline = d.add(performance.now() + timeoutMs, () => {
+      onTimeout();
+      reject(
+        new ApiError(
+          408,
+          "body_timeout",
+          `the request body did not arrive within body_timeout_ms (${timeoutMs} ms)`,
+        ),
+      );
+    });
+    read.then((v) => {
+      d.cancel(deadline);
+      resolve(v);
+    }, (e) => {
+      d.cancel(deadline);
+      reject(e);
+    });
+  });
+}
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -20,14 +72,12 @@ function ascii(bytes: Uint8Array): string | null {
 
 export async function readJsonBody(
   req: Request,
-  maxBytes: number,
+  limits: BodyLimits,
   emptyAs?: unknown,
 ): Promise<unknown> {
+  const { maxBytes } = limits;
   const type = req.headers.get("content-type");
-  if (
-    type !== null && type !== "application/json" &&
-    !/^application\/json\s*(;|$)/i.test(type)
-  ) {
+  if (type !== null && type !== "application/json" && !isJsonUtf8(type)) {
     throw new ApiError(
       415,
       "unsupported_media_type",
@@ -40,9 +90,15 @@ export async function readJsonBody(
   if (length !== null && Number(length) > maxBytes) {
     throw tooLarge(maxBytes);
   }
-  const bytes = length !== null
-    ? await req.bytes()
-    : await readLimited(req, maxBytes);
+  // The whole body at once when its length is known; a trickled one is
+  // cut off by closing the stream (its read then ends the wait).
+  const reader = length === null ? req.body?.getReader() : undefined;
+  const read = length !== null ? req.bytes() : readLimited(reader, maxBytes);
+  // A read that lost the race ends with the connection; nothing waits on it.
+  read.catch(() => {});
+  const bytes = await bounded(read, limits.timeoutMs, () => {
+    reader?.cancel().catch(() => {});
+  });
   if (bytes.length > maxBytes) throw tooLarge(maxBytes);
   if (bytes.length === 0) {
     if (emptyAs !== undefined) return emptyAs;
@@ -85,15 +141,28 @@ export async function readJsonBody(
   }
 }
 
+/**
+ * `application/json`, with no charset or charset=utf-8: RFC 8259 JSON is
+ * UTF-8, and a body declared in another charset would be misread.
+ */
+function isJsonUtf8(type: string): boolean {
+  const m = /^application\/json\s*;(.*)$/i.exec(type);
+  if (!m) return false;
+  for (const param of m[1]!.split(";")) {
+    const [k, v] = param.split("=").map((x) => x.trim().toLowerCase());
+    if (k === "charset" && v?.replace(/^"|"$/g, "") !== "utf-8") return false;
+  }
+  return true;
+}
+
 /** A body without Content-Length (chunked), read until it passes the limit. */
 async function readLimited(
-  req: Request,
+  reader: ReadableStreamDefaultReader<Uint8Array> | undefined,
   maxBytes: number,
 ): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
+  if (reader) {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;

@@ -3,11 +3,11 @@
  * or gzip through node:zlib, streaming for streamed bodies.
  */
 import zlib from "node:zlib";
-import { Readable } from "node:stream";
 
 export type Encoding = "zstd" | "br" | "gzip";
 const PREFERENCE: Encoding[] = ["zstd", "br", "gzip"];
 const MIN_BYTES = 1024;
+const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
 
 /** The best encoding the client accepts, or null for identity. */
 export function negotiate(header: string | null): Encoding | null {
@@ -18,10 +18,12 @@ export function negotiate(header: string | null): Encoding | null {
     if (!name) continue;
     let weight = 1;
     for (const p of params) {
-      const m = /^\s*q=([0-9.]+)\s*$/.exec(p);
-      if (m) weight = Number(m[1]);
+      const m = /^\s*q=(\S*)\s*$/.exec(p);
+      // RFC 9110 qvalues run from 0 to 1 with up to three decimals; any
+      // other weight makes the coding unacceptable rather than preferred.
+      if (m) weight = QVALUE.test(m[1]!) ? Number(m[1]) : 0;
     }
-    q.set(name, Number.isFinite(weight) ? weight : 0);
+    q.set(name, weight);
   }
   let best: Encoding | null = null;
   let bestQ = 0;
@@ -46,6 +48,48 @@ function compressor(enc: Encoding) {
     case "gzip":
       return zlib.createGzip({ level: 6 });
   }
+}
+
+/**
+ * A web TransformStream over a node:zlib compressor. Each chunk is flushed
+ * as it passes, so a streamed export reaches the client batch by batch.
+ */
+function compressStream(
+  enc: Encoding,
+): TransformStream<Uint8Array, Uint8Array> {
+  const z = compressor(enc);
+  let out!: TransformStreamDefaultController<Uint8Array>;
+  let open = true;
+  z.on("data", (d: Uint8Array) => {
+    if (open) out.enqueue(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+  });
+  return new TransformStream<Uint8Array, Uint8Array>({
+    start(ctrl) {
+      out = ctrl;
+    },
+    transform(chunk) {
+      return new Promise<void>((resolve, reject) => {
+        z.write(chunk, (err) => {
+          if (err) reject(err);
+          else z.flush(() => resolve());
+        });
+      });
+    },
+    flush() {
+      return new Promise<void>((resolve, reject) => {
+        z.once("error", reject);
+        z.once("end", () => {
+          open = false;
+          resolve();
+        });
+        z.end();
+      });
+    },
+    cancel() {
+      open = false;
+      z.destroy();
+    },
+  });
 }
 
 function compressSync(enc: Encoding, data: Uint8Array): Uint8Array {
@@ -77,11 +121,9 @@ export async function compressResponse(
   headers.set("content-encoding", enc);
   headers.delete("content-length");
   if (streamed) {
-    const source = Readable.fromWeb(
-      res.body as import("node:stream/web").ReadableStream,
-    );
-    const out = source.pipe(compressor(enc));
-    return new Response(Readable.toWeb(out) as ReadableStream<Uint8Array>, {
+    // pipeThrough carries a client's cancel back to the producer, so an
+    // aborted export frees its engine work at once.
+    return new Response(res.body.pipeThrough(compressStream(enc)), {
       status: res.status,
       headers,
     });

@@ -39,6 +39,12 @@ export interface ServerConfig {
   max_body_bytes: number;
   max_page_size: number;
   request_timeout_ms: number;
+  /** An export whose client reads nothing for this long is cut off (0 = never). */
+  export_idle_timeout_ms: number;
+  /** Headers must arrive within this, else the connection closes. */
+  header_timeout_ms: number;
+  /** A request body must arrive within this, else 408 (0 = never). */
+  body_timeout_ms: number;
   shutdown_timeout_secs: number;
   metrics_enabled: boolean;
   metrics_path: string;
@@ -59,6 +65,9 @@ const TOP_KEYS = [
   "max_body_bytes",
   "max_page_size",
   "request_timeout_ms",
+  "export_idle_timeout_ms",
+  "header_timeout_ms",
+  "body_timeout_ms",
   "shutdown_timeout_secs",
   "metrics_enabled",
   "metrics_path",
@@ -97,6 +106,19 @@ export function defaultKvPath(): string {
   return `${cache}/datapress/kv.sqlite3`;
 }
 
+/**
+ * The folder for files the server keeps beside its KV (pinned dataset
+ * files, the S3 object cache): the KV file's folder, or the default KV's
+ * folder for an in-memory or remote KV.
+ */
+export function cacheDir(config: Pick<ServerConfig, "kv">): string {
+  const kv = config.kv === ":memory:" || /^https?:\/\//.test(config.kv)
+    ? defaultKvPath()
+    : config.kv;
+  const slash = kv.lastIndexOf("/");
+  return slash < 0 ? "." : kv.slice(0, slash) || "/";
+}
+
 export function defaultConfig(): ServerConfig {
   return {
     backend: "duckdb",
@@ -108,6 +130,9 @@ export function defaultConfig(): ServerConfig {
     max_body_bytes: 1_048_576,
     max_page_size: 100_000,
     request_timeout_ms: 30_000,
+    export_idle_timeout_ms: 60_000,
+    header_timeout_ms: 10_000,
+    body_timeout_ms: 30_000,
     shutdown_timeout_secs: 30,
     metrics_enabled: false,
     metrics_path: "/metrics",
@@ -317,6 +342,15 @@ export function parseConfig(
   }
   if (o.request_timeout_ms !== undefined) {
     c.request_timeout_ms = int(o.request_timeout_ms, "request_timeout_ms", 0);
+  }
+  for (
+    const k of [
+      "export_idle_timeout_ms",
+      "header_timeout_ms",
+      "body_timeout_ms",
+    ] as const
+  ) {
+    if (o[k] !== undefined) c[k] = int(o[k], k, 0);
   }
   if (o.shutdown_timeout_secs !== undefined) {
     c.shutdown_timeout_secs = int(

@@ -64,14 +64,18 @@ export function renderError(e: unknown): Response {
   });
 }
 
-const streamed = new WeakSet<Response>();
+const streamed = new WeakMap<Response, Promise<unknown>>();
 
-/** Marks a response whose body is produced while it is sent (compressed as a stream). */
-export function markStreamed(res: Response): Response {
-  streamed.add(res);
+/**
+ * Marks a response whose body is produced while it is sent (compressed as
+ * a stream); `ended` settles when the body is done, for timing and logs.
+ */
+export function markStreamed(res: Response, ended: Promise<unknown>): Response {
+  streamed.set(res, ended);
   return res;
 }
 
-export function isStreamed(res: Response): boolean {
-  return streamed.has(res);
+/** The end of a streamed response's body, or undefined for a plain one. */
+export function streamEnd(res: Response): Promise<unknown> | undefined {
+  return streamed.get(res);
 }

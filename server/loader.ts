@@ -8,7 +8,7 @@ import { sha256Hex } from "../sources/fingerprint.ts";
 import { resolveSource, type SourceSpec } from "../sources/resolve.ts";
 import { typeName } from "../data/type_name.ts";
 import type { Context } from "./context.ts";
-import type { DatasetConfig } from "./config.ts";
+import { cacheDir, type DatasetConfig } from "./config.ts";
 import { log } from "./log.ts";
 
 export interface LoadResult {
@@ -40,17 +40,6 @@ export function sourceSpec(d: DatasetConfig): SourceSpec {
   };
 }
 
-/** S3 objects are cached beside the KV file (or in a temp dir for an in-memory or remote KV). */
-let tempCache: string | undefined;
-function s3CacheDir(ctx: Context): string {
-  const kv = ctx.config.kv;
-  if (kv === ":memory:" || /^https?:\/\//.test(kv)) {
-    tempCache ??= Deno.makeTempDirSync({ prefix: "datapress-s3-" });
-    return tempCache;
-  }
-  return `${kv.replace(/[^/]*$/, "")}s3-cache`;
-}
-
 /** Loads (or reloads) one dataset; serialised per dataset. */
 export function loadDataset(ctx: Context, name: string): Promise<LoadResult> {
   const entry = ctx.registry.entries.get(name)!;
@@ -59,7 +48,7 @@ export function loadDataset(ctx: Context, name: string): Promise<LoadResult> {
     const d = entry.config;
     try {
       const source = await resolveSource(sourceSpec(d), {
-        cacheDir: s3CacheDir(ctx),
+        cacheDir: `${cacheDir(ctx.config)}/s3-cache`,
       });
       const unknown = d.mode === "list"
         ? d.index_columns.filter((c) =>

@@ -46,6 +46,8 @@ export class Metrics {
   /** By route name; labels are rendered at exposition time. */
   #routes = new Map<string, RouteStats>();
   #reloads = new Map<string, number>();
+  /** Streamed exports still sending (or still holding what they took). */
+  openExports = 0;
 
   observeRequest(
     route: string,
@@ -87,8 +89,32 @@ export class Metrics {
     this.#reloads.set(key, (this.#reloads.get(key) ?? 0) + 1);
   }
 
-  render(datasets: { name: string; rows: number; version: number }[]): string {
+  render(
+    datasets: { name: string; rows: number; version: number }[],
+    held: { connections: number; leases: number },
+  ): string {
     const out: string[] = [];
+    const gauge = (name: string, help: string, v: number) =>
+      out.push(
+        `# HELP ${name} ${help}`,
+        `# TYPE ${name} gauge`,
+        `${name} ${v}`,
+      );
+    gauge(
+      "datapress_engine_connections_in_use",
+      "Engine connections checked out by requests.",
+      held.connections,
+    );
+    gauge(
+      "datapress_dataset_leases",
+      "Dataset versions held by running requests and exports.",
+      held.leases,
+    );
+    gauge(
+      "datapress_open_exports",
+      "Streamed exports not yet finished.",
+      this.openExports,
+    );
     out.push(
       "# HELP datapress_http_requests_total HTTP requests by route, method and status.",
     );

@@ -24,7 +24,19 @@ export interface Entry {
 
 export class Registry {
   readonly entries = new Map<string, Entry>();
+  #leases = 0;
   constructor(readonly engine: Engine) {}
+
+  /** Leases held by running requests and streams, over every version. */
+  get leasesHeld(): number {
+    return this.#leases;
+  }
+
+  get loadedCount(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.current) n++;
+    return n;
+  }
 
   add(config: DatasetConfig): void {
     this.entries.set(config.name, {
@@ -46,9 +58,11 @@ export class Registry {
     const p = this.entries.get(name)?.current;
     if (!p) return undefined;
     p.leases++;
+    this.#leases++;
     try {
       return await fn(p);
     } finally {
+      this.#leases--;
       p.leases--;
       if (p.retired && p.leases === 0) {
         await this.engine.close(p.ds).catch(() => {});
@@ -59,11 +73,14 @@ export class Registry {
   /** Takes a lease the caller must end with `release` (for streamed answers). */
   lease(name: string): Published | undefined {
     const p = this.entries.get(name)?.current;
-    if (p) p.leases++;
-    return p ?? undefined;
+    if (!p) return undefined;
+    p.leases++;
+    this.#leases++;
+    return p;
   }
 
   release(p: Published): void {
+    this.#leases--;
     p.leases--;
     if (p.retired && p.leases === 0) this.engine.close(p.ds).catch(() => {});
   }

@@ -11,6 +11,7 @@ import type { PlanPredicate, QueryPlan } from "../../query/types.ts";
 import type { ResultBatch } from "../../data/types.ts";
 import { pruneFiles } from "../../sources/prune.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
+import { PinStore } from "./pins.ts";
 import { ConnectionPool } from "./pool.ts";
 import { readBatch, readBatches } from "./read.ts";
 import { relationSql } from "./relation.ts";
@@ -23,47 +24,28 @@ interface DuckDataset extends LoadedDataset {
   readonly pinDir: string | null;
 }
 
-/**
- * Hard-links every local file into a private directory so the view keeps
- * reading this version even when a writer replaces the files at their
- * paths; a reload then publishes the new files. Files that cannot be linked
- * (another file system) are read at their path.
- */
-async function pinFiles(
-  source: ResolvedSource,
-): Promise<{ source: ResolvedSource; pinDir: string | null }> {
-  let pinDir: string | null = null;
-  try {
-    pinDir = await Deno.makeTempDir({ prefix: "datapress-pin-" });
-  } catch {
-    return { source, pinDir: null };
-  }
-  const files = await Promise.all(source.files.map(async (f, i) => {
-    const pinned = `${pinDir}/${i}.parquet`;
-    try {
-      await Deno.link(f.path, pinned);
-      return { ...f, path: pinned };
-    } catch {
-      return f;
-    }
-  }));
-  return { source: { ...source, files }, pinDir };
-}
-
 export interface DuckDBEngineOptions {
   /** DuckDB worker threads; defaults to the number of cores. */
   threads?: number;
+  /** Folder for pinned files (pins.ts); a temp folder when unset. */
+  pinRoot?: string;
 }
 
 export class DuckDBEngine implements Engine {
   readonly name = "duckdb" as const;
   #instance: DuckDBInstance;
   #pool: ConnectionPool;
+  #pins: PinStore;
   #loads = 0;
 
-  private constructor(instance: DuckDBInstance, pool: ConnectionPool) {
+  private constructor(
+    instance: DuckDBInstance,
+    pool: ConnectionPool,
+    pins: PinStore,
+  ) {
     this.#instance = instance;
     this.#pool = pool;
+    this.#pins = pins;
   }
 
   static async create(opts: DuckDBEngineOptions = {}): Promise<DuckDBEngine> {
@@ -76,7 +58,10 @@ export class DuckDBEngine implements Engine {
     await setup.run("LOAD icu; SET GLOBAL TimeZone = 'UTC'");
     setup.closeSync();
     const pool = await ConnectionPool.create(instance, Math.max(2, cores));
-    return new DuckDBEngine(instance, pool);
+    const pins = await PinStore.open(
+      opts.pinRoot ?? await Deno.makeTempDir({ prefix: "datapress-pins-" }),
+    );
+    return new DuckDBEngine(instance, pool, pins);
   }
 
   async load(
@@ -85,7 +70,7 @@ export class DuckDBEngine implements Engine {
     signal?: AbortSignal,
   ): Promise<LoadedDataset> {
     const view = `ds_${++this.#loads}`;
-    const { source, pinDir } = await pinFiles(resolved);
+    const { source, dir: pinDir } = await this.#pins.pin(resolved);
     const sql = `CREATE VIEW ${quoteIdent(view)} AS ${
       relationSql(source, source.files)
     }`;
@@ -98,9 +83,7 @@ export class DuckDBEngine implements Engine {
         return Number(r.getRows()[0]![0] as bigint);
       } catch (e) {
         await conn.run(`DROP VIEW IF EXISTS ${quoteIdent(view)}`);
-        if (pinDir) {
-          await Deno.remove(pinDir, { recursive: true }).catch(() => {});
-        }
+        await this.#pins.unpin(pinDir);
         throw e;
       }
     });
@@ -179,15 +162,17 @@ export class DuckDBEngine implements Engine {
       undefined,
       (conn) => conn.run(`DROP VIEW IF EXISTS ${quoteIdent(d.view)}`),
     );
-    // The links pin the old files' disk space until they go.
-    if (d.pinDir) {
-      await Deno.remove(d.pinDir, { recursive: true }).catch(() => {});
-    }
+    await this.#pins.unpin(d.pinDir);
+  }
+
+  connectionsInUse(): number {
+    return this.#pool.inUse;
   }
 
   async shutdown(): Promise<void> {
     await this.#pool.close();
     this.#instance.closeSync();
+    await this.#pins.close();
   }
 }
 

@@ -17,6 +17,10 @@ export class ConnectionPool {
 
   private constructor() {}
 
+  get inUse(): number {
+    return this.#all.length - this.#idle.length;
+  }
+
   static async create(
     instance: DuckDBInstance,
     size: number,

@@ -15,10 +15,11 @@ import {
 } from "../../query/plan.ts";
 import type { QueryPlan } from "../../query/types.ts";
 import type { ResultBatch } from "../../data/types.ts";
-import { readJsonBody } from "../body.ts";
+import { bodyLimits, readJsonBody } from "../body.ts";
 import type { Context, Handler } from "../context.ts";
 import { answerEtag } from "../etag.ts";
 import { markStreamed, VARY } from "../http.ts";
+import { ownedStream } from "../owned_stream.ts";
 import type { Published } from "../registry.ts";
 import { notFound } from "./datasets.ts";
 
@@ -70,7 +71,7 @@ function trim(batch: ResultBatch, size: number): ResultBatch {
 export const query: Handler = async (ctx, req, params, signal) => {
   const fmt = format(req);
   const body = parseQueryBody(
-    await readJsonBody(req, ctx.config.max_body_bytes),
+    await readJsonBody(req, bodyLimits(ctx)),
   );
   const name = params.name!;
   const p = ctx.registry.lease(name);
@@ -122,7 +123,11 @@ export const query: Handler = async (ctx, req, params, signal) => {
   }
 };
 
-/** Every row up to `limit`, streamed batch by batch; page/page_size do not apply. */
+/**
+ * Every row up to `limit`, streamed batch by batch; page/page_size do not
+ * apply. The stream owns the engine work, its connection and the dataset
+ * lease, and gives all three back however it ends.
+ */
 function exportResponse(
   ctx: Context,
   p: Published,
@@ -140,54 +145,42 @@ function exportResponse(
     page: 1,
     pageSize: all,
   };
+  // The request's signal covers the time to the first byte; once the
+  // stream runs, only the client (or the idle timeout) ends it.
   const abort = new AbortController();
-  signal.addEventListener("abort", () => abort.abort(signal.reason), {
-    once: true,
-  });
-  const it = ctx.engine.stream(p.ds, plan, abort.signal)
+  const onTimeout = () => abort.abort(signal.reason);
+  signal.addEventListener("abort", onTimeout, { once: true });
+  const batches = ctx.engine.stream(p.ds, plan, abort.signal)
     [Symbol.asyncIterator]();
-  let released = false;
-  const release = () => {
-    if (!released) {
-      released = true;
-      ctx.registry.release(p);
-    }
-  };
   let header = fmt === "csv";
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(ctrl) {
-      try {
-        if (header) {
-          header = false;
-          ctrl.enqueue(encodeCsvHeader(plan.output));
-          return;
-        }
-        const next = await it.next();
-        if (next.done) {
-          release();
-          ctrl.close();
-          return;
-        }
-        ctrl.enqueue(
-          fmt === "csv"
-            ? encodeCsvBatch(next.value)
-            : encodeNdjsonBatch(next.value),
-        );
-      } catch (e) {
-        release();
-        ctrl.error(e);
+  const encode = fmt === "csv" ? encodeCsvBatch : encodeNdjsonBatch;
+  ctx.metrics.openExports++;
+  const { body, ended } = ownedStream(
+    async () => {
+      if (header) {
+        header = false;
+        return encodeCsvHeader(plan.output);
       }
+      const next = await batches.next();
+      return next.done ? null : encode(next.value);
     },
-    async cancel() {
-      abort.abort(
-        new ApiError(499, "client_closed", "client closed the connection"),
-      );
-      await it.return?.().catch(() => {});
-      release();
+    async (end) => {
+      signal.removeEventListener("abort", onTimeout);
+      if (end !== "done") {
+        abort.abort(
+          new ApiError(499, "client_closed", `export ended: ${end}`),
+        );
+      }
+      // Waits for the engine to hand its connection back before the lease
+      // ends, so a retired dataset is never closed under a running query.
+      await batches.return?.().catch(() => {});
+      ctx.registry.release(p);
+      ctx.metrics.openExports--;
     },
-  });
+    ctx.config.export_idle_timeout_ms,
+  );
   return markStreamed(
-    new Response(stream, {
+    new Response(body, {
       headers: {
         "content-type": fmt === "csv"
           ? "text/csv; charset=utf-8"
@@ -197,12 +190,13 @@ function exportResponse(
         vary: VARY,
       },
     }),
+    ended,
   );
 }
 
 export const count: Handler = async (ctx, req, params, signal) => {
   const body = parseCountBody(
-    await readJsonBody(req, ctx.config.max_body_bytes, {}),
+    await readJsonBody(req, bodyLimits(ctx), {}),
   );
   const name = params.name!;
   const p = ctx.registry.lease(name);

@@ -1,0 +1,232 @@
+/**
+ * Routing: a request path under `prefix` → its handler, its metrics label
+ * and its auth requirement. Everything up to the handler call runs
+ * synchronously, so small requests pay for no promise before their handler.
+ */
+import type { Authenticator } from "../auth/mod.ts";
+import { ApiError } from "../data/errors.ts";
+import type { Context, Handler } from "./context.ts";
+import { listDatasets, schema } from "./handlers/datasets.ts";
+import { count, query } from "./handlers/query.ts";
+import { reload } from "./handlers/reload.ts";
+import { errorResponse, json, VARY } from "./http.ts";
+import { uiResponse } from "./static.ts";
+import { pathnameOf } from "./url.ts";
+
+interface Route {
+  method: string;
+  label: string;
+  auth: "read" | "reload";
+  handler: Handler;
+}
+
+/** A response, maybe still pending, and the metrics label of its route. */
+export interface Routed {
+  res: Response | Promise<Response>;
+  label: string;
+}
+
+export type Router = (req: Request, signal: AbortSignal) => Routed;
+
+const DATASETS = "/api/v1/datasets";
+const LIST: Route = {
+  method: "GET",
+  label: DATASETS,
+  auth: "read",
+  handler: listDatasets,
+};
+/** Routes under `/api/v1/datasets/:name/`, by their last segment. */
+const DATASET_ROUTES = new Map<string, Route>([
+  ["schema", {
+    method: "GET",
+    label: `${DATASETS}/:name/schema`,
+    auth: "read",
+    handler: schema,
+  }],
+  ["query", {
+    method: "POST",
+    label: `${DATASETS}/:name/query`,
+    auth: "read",
+    handler: query,
+  }],
+  ["count", {
+    method: "POST",
+    label: `${DATASETS}/:name/count`,
+    auth: "read",
+    handler: count,
+  }],
+  ["reload", {
+    method: "POST",
+    label: `${DATASETS}/:name/reload`,
+    auth: "reload",
+    handler: reload,
+  }],
+]);
+
+const UNMATCHED = "unmatched";
+
+function notFound(): Response {
+  return errorResponse(new ApiError(404, "not_found", "no such route"));
+}
+
+/**
+ * `openReads`: auth is off, so read routes are open (API.md) and their
+ * requests skip the authenticator's promise.
+ */
+export function createRouter(
+  ctx: Context,
+  auth: Authenticator,
+  openReads: boolean,
+): Router {
+  const { config } = ctx;
+  const datasetsPath = config.prefix + DATASETS;
+
+  function authorized(
+    r: Route,
+    req: Request,
+    params: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<Response> {
+    return auth.authorize(req, r.auth).then((d) => {
+      if (!d.ok) {
+        return errorResponse(
+          new ApiError(d.status, d.code, d.message),
+          d.wwwAuthenticate ? { "www-authenticate": d.wwwAuthenticate } : {},
+        );
+      }
+      return r.handler(ctx, req, params, signal);
+    });
+  }
+
+  /** The bundled UI's file, labelled "ui", or a 404 labelled "unmatched". */
+  function uiRoute(rel: string): Routed {
+    const out: Routed = {
+      label: UNMATCHED,
+      res: uiResponse(rel).then((ui) => {
+        if (!ui) return notFound();
+        out.label = "ui";
+        return ui;
+      }),
+    };
+    return out;
+  }
+
+  function metrics(req: Request): Response {
+    return methodGuard(req, ["GET"]) ?? new Response(
+      ctx.metrics.render(
+        [...ctx.registry.entries.values()].filter((e) => e.current).map((
+          e,
+        ) => ({
+          name: e.config.name,
+          rows: e.current!.ds.rows,
+          version: e.current!.version,
+        })),
+        {
+          connections: ctx.engine.connectionsInUse(),
+          leases: ctx.registry.leasesHeld,
+        },
+      ),
+      {
+        headers: { "content-type": "text/plain; version=0.0.4", vary: VARY },
+      },
+    );
+  }
+
+  function readyz(req: Request): Response {
+    const n = ctx.registry.entries.size;
+    return methodGuard(req, ["GET", "HEAD"]) ??
+      (ctx.registry.ready ? json({ status: "ready", datasets: n }) : json({
+        status: "not_ready",
+        datasets: n,
+        loaded: ctx.registry.loadedCount,
+      }, 503));
+  }
+
+  return (req, signal) => {
+    const path = pathnameOf(req.url);
+    if (
+      config.prefix && path !== config.prefix &&
+      !path.startsWith(config.prefix + "/")
+    ) {
+      return { res: notFound(), label: UNMATCHED };
+    }
+    const rel = path.slice(config.prefix.length) || "/";
+    if (rel === "/health" || rel === "/healthz") {
+      return {
+        res: methodGuard(req, ["GET", "HEAD"]) ?? json({ status: "ok" }),
+        label: rel,
+      };
+    }
+    if (rel === "/readyz") return { res: readyz(req), label: rel };
+    if (config.metrics_enabled && rel === config.metrics_path) {
+      return { res: metrics(req), label: "metrics" };
+    }
+    // `${datasetsPath}` or `${datasetsPath}/:name/<last segment>`.
+    let r: Route | undefined;
+    let name = "";
+    const at = datasetsPath.length + 1;
+    if (path === datasetsPath) r = LIST;
+    else if (path.startsWith(datasetsPath) && path.charCodeAt(at - 1) === 47) {
+      const slash = path.indexOf("/", at);
+      if (slash > at) {
+        r = DATASET_ROUTES.get(path.slice(slash + 1));
+        name = path.slice(at, slash);
+      }
+    }
+    if (!r) {
+      if (req.method === "GET" || req.method === "HEAD") return uiRoute(rel);
+      return { res: notFound(), label: UNMATCHED };
+    }
+    if (r.method !== req.method) {
+      return {
+        res: errorResponse(
+          new ApiError(
+            405,
+            "method_not_allowed",
+            `use ${r.method} on this route`,
+          ),
+          { allow: r.method },
+        ),
+        label: r.label,
+      };
+    }
+    let params: Record<string, string>;
+    try {
+      params = r === LIST ? {} : { name: decodePart(name) };
+    } catch (e) {
+      return { res: Promise.reject(e), label: r.label };
+    }
+    if (openReads && r.auth === "read") {
+      return { res: r.handler(ctx, req, params, signal), label: r.label };
+    }
+    return { res: authorized(r, req, params, signal), label: r.label };
+  };
+}
+
+function methodGuard(req: Request, allowed: string[]): Response | null {
+  if (allowed.includes(req.method)) return null;
+  return errorResponse(
+    new ApiError(
+      405,
+      "method_not_allowed",
+      `use ${allowed.join(", ")} on this route`,
+    ),
+    {
+      allow: allowed.join(", "),
+    },
+  );
+}
+
+function decodePart(v: string): string {
+  // Without a "%" there is nothing to decode, and nothing to reject.
+  if (!v.includes("%")) return v;
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    throw new ApiError(
+      400,
+      "invalid_path",
+      "the URL path is not valid percent-encoding",
+    );
+  }
+}
