@@ -31,6 +31,22 @@ function openBrowser(url: string): void {
   }
 }
 
+/** One line saying why the server could not bind its address, and what to do. */
+function listenFailure(config: ServerConfig, e: unknown): string {
+  const where = `cannot listen on ${config.listen}:${config.port}`;
+  if (e instanceof Deno.errors.AddrInUse) {
+    return `${where}: the port is already in use (stop the other server or pick another --port)`;
+  }
+  if (e instanceof Deno.errors.AddrNotAvailable) {
+    return `${where}: the address is not available on this machine (check --host)`;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/lookup|resolve|not known/i.test(msg)) {
+    return `${where}: cannot resolve host "${config.listen}" (check --host)`;
+  }
+  return `${where}: ${msg.split("\n")[0]}`;
+}
+
 async function run(
   config: ServerConfig,
   after?: (url: string) => void,
@@ -43,9 +59,17 @@ async function run(
     if (e instanceof ConfigError || e instanceof SourceError) fail(e.message);
     fail(`cannot start: ${e instanceof Error ? e.message : e}`);
   }
-  const server = app.listen();
-  const url = await server.url;
-  console.log(`listening on ${url}${config.prefix}`);
+  let server;
+  let url;
+  try {
+    server = app.listen();
+    url = await server.url;
+  } catch (e) {
+    fail(listenFailure(config, e));
+  }
+  // API.md: exactly this line; the prefixed URL, if any, on its own line.
+  console.log(`listening on ${url}`);
+  if (config.prefix) console.log(`serving under ${url}${config.prefix}/`);
   after?.(`${url}${config.prefix}/`);
   let stopping = false;
   const stop = async () => {

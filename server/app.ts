@@ -55,8 +55,13 @@ export async function createApp(
   config: ServerConfig,
   opts: AppOptions = {},
 ): Promise<App> {
-  const engine = opts.engine ?? await createEngine(config);
+  // The KV first: a bad --kv path is named as such, not as the pin folder
+  // the engine keeps beside it.
   const store = await MetaStore.open(config.kv);
+  const engine = opts.engine ?? await createEngine(config).catch((e) => {
+    store.close();
+    throw e;
+  });
   const authConfig = config.auth ?? validateAuthConfig({ enabled: false });
   const auth = await createAuthenticator(authConfig, {
     adminToken: opts.adminToken,

@@ -27,11 +27,16 @@ export class MetaStore {
 
   /** Opens a KV file (its folder is created), `:memory:` or a KV Connect URL. */
   static async open(location: string): Promise<MetaStore> {
-    if (location !== ":memory:" && !/^https?:\/\//.test(location)) {
-      const dir = location.slice(0, location.lastIndexOf("/"));
-      if (dir) await Deno.mkdir(dir, { recursive: true });
+    try {
+      if (location !== ":memory:" && !/^https?:\/\//.test(location)) {
+        const dir = location.slice(0, location.lastIndexOf("/"));
+        if (dir) await Deno.mkdir(dir, { recursive: true });
+      }
+      return new MetaStore(await Deno.openKv(location));
+    } catch (e) {
+      const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+      throw new Error(`cannot open the KV store "${location}": ${why}`);
     }
-    return new MetaStore(await Deno.openKv(location));
   }
 
   async get(name: string): Promise<DatasetMeta | null> {
