@@ -7,12 +7,8 @@
 import type { JWTPayload } from "jose";
 import { checkAdminToken } from "./admin_token.ts";
 import { type AuthConfig, parseJsonPointer } from "./config.ts";
-import {
-  IssuerUnavailableError,
-  loadVerifier,
-  TokenError,
-  type TokenVerifier,
-} from "./oidc.ts";
+import { IssuerUnavailableError, TokenError } from "./errors.ts";
+import { loadVerifier, type TokenVerifier } from "./oidc.ts";
 
 export { constantTimeEqual } from "./admin_token.ts";
 export { type AuthConfig, ConfigError, validateAuthConfig } from "./config.ts";
@@ -46,6 +42,8 @@ export interface AuthenticatorOptions {
   adminToken?: string;
   /** First delay of the degraded-mode retry loop (doubles up to 30 s). */
   retryDelayMs?: number;
+  /** Least time between JWKS refetches caused by unknown key ids (default 30 s). */
+  jwksCooldownMs?: number;
 }
 
 const MAX_RETRY_MS = 30_000;
@@ -78,7 +76,7 @@ export async function createAuthenticator(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   try {
-    verifier = await loadVerifier(config);
+    verifier = await loadVerifier(config, opts.jwksCooldownMs);
   } catch (e) {
     if (!config.start_degraded) {
       throw new Error(
@@ -91,7 +89,7 @@ export async function createAuthenticator(
     const retry = (delay: number) => {
       timer = setTimeout(async () => {
         try {
-          const loaded = await loadVerifier(config);
+          const loaded = await loadVerifier(config, opts.jwksCooldownMs);
           if (!closed) verifier = loaded;
         } catch (e) {
           lastError = (e as Error).message;

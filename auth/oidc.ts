@@ -1,32 +1,22 @@
 /**
- * The issuer side of bearer auth: discovery, the JWKS cache and JWT
- * verification (jose). Knows nothing about routes or scopes.
+ * The issuer side of bearer auth: discovery and JWT verification (jose)
+ * against the issuer's key set (jwks.ts). Knows nothing about routes or
+ * scopes.
  */
-import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
+import { errors, type JWTPayload, jwtVerify } from "jose";
 import type { AuthConfig } from "./config.ts";
+import { IssuerUnavailableError, TokenError } from "./errors.ts";
+import { remoteKeySet } from "./jwks.ts";
 
 const FETCH_TIMEOUT_MS = 5000;
+
+/** jose's default: a token with an unknown key id refetches the JWKS at most this often. */
+const JWKS_COOLDOWN_MS = 30_000;
 
 /** Verifies access tokens of one issuer. */
 export interface TokenVerifier {
   /** The claims of a valid token; throws TokenError or IssuerUnavailableError. */
   verify(token: string): Promise<JWTPayload>;
-}
-
-/** The token itself is bad (signature, expiry, audience, format): a 401. */
-export class TokenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TokenError";
-  }
-}
-
-/** The issuer or its keys cannot be reached or read: a 503, not the client's fault. */
-export class IssuerUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "IssuerUnavailableError";
-  }
 }
 
 /** The discovery URL for `issuer` (a trailing slash is not doubled). */
@@ -77,22 +67,20 @@ export async function discoverJwksUri(issuer: string): Promise<URL> {
 /**
  * Discovers the issuer, loads its JWKS once (so an unreachable provider
  * fails here, not on the first request) and returns a verifier. The key
- * set is refetched after `jwks_refresh_secs`, or sooner when a token names
- * an unknown key id (rate-limited by jose's cooldown).
+ * set is refetched after `jwks_refresh_secs`, and at once when a token
+ * names an unknown key id, at most once per `jwksCooldownMs`.
  */
-export async function loadVerifier(config: AuthConfig): Promise<TokenVerifier> {
+export async function loadVerifier(
+  config: AuthConfig,
+  jwksCooldownMs = JWKS_COOLDOWN_MS,
+): Promise<TokenVerifier> {
   const jwksUri = await discoverJwksUri(config.issuer);
-  const jwks = createRemoteJWKSet(jwksUri, {
-    cacheMaxAge: config.jwks_refresh_secs * 1000,
-    timeoutDuration: FETCH_TIMEOUT_MS,
+  const keys = remoteKeySet(jwksUri, {
+    refreshMs: config.jwks_refresh_secs * 1000,
+    cooldownMs: jwksCooldownMs,
+    timeoutMs: FETCH_TIMEOUT_MS,
   });
-  try {
-    await jwks.reload();
-  } catch (e) {
-    throw new IssuerUnavailableError(
-      `cannot load JWKS ${jwksUri}: ${(e as Error).message}`,
-    );
-  }
+  await keys.load();
   const audience = typeof config.audience === "string"
     ? config.audience
     : config.audience.length > 0
@@ -101,7 +89,7 @@ export async function loadVerifier(config: AuthConfig): Promise<TokenVerifier> {
   return {
     async verify(token: string): Promise<JWTPayload> {
       try {
-        const { payload } = await jwtVerify(token, jwks, {
+        const { payload } = await jwtVerify(token, keys.getKey, {
           issuer: config.issuer,
           audience,
           algorithms: config.algorithms,
@@ -117,10 +105,8 @@ export async function loadVerifier(config: AuthConfig): Promise<TokenVerifier> {
 
 /** Maps jose failures to "bad token" or "issuer unavailable". */
 function classify(e: unknown): Error {
-  if (
-    e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid ||
-    !(e instanceof errors.JOSEError)
-  ) {
+  if (e instanceof IssuerUnavailableError) return e;
+  if (!(e instanceof errors.JOSEError)) {
     return new IssuerUnavailableError(
       `cannot verify tokens: ${(e as Error).message}`,
     );
