@@ -113,7 +113,7 @@ if (import.meta.main) {
       });
       break;
     case "demo": {
-      const { generateAccidents } = await import("./bench/generate.ts");
+      const { generateAccidents } = await import("./demo/generate.ts");
       const path = ".datapress/demo/accidents.parquet";
       try {
         await Deno.stat(path);

@@ -6,7 +6,7 @@
  *   BENCH_SECONDS=10 BENCH_ENGINES=duckdb,memory deno task bench
  */
 import { DuckDBInstance } from "@duckdb/node-api";
-import { generateAccidents } from "./generate.ts";
+import { generateAccidents } from "../demo/generate.ts";
 import { parseQueryBody } from "../query/parse.ts";
 import { planQuery } from "../query/plan.ts";
 import {

@@ -2,7 +2,7 @@
  * Deterministic US-accidents-like parquet for the demo and the benchmarks.
  * The same row count always gives the same bytes, so figures compare across runs.
  *
- *   deno run -A bench/generate.ts bench/data/accidents.parquet 2000000
+ *   deno run -A demo/generate.ts bench/data/accidents.parquet 2000000
  */
 import { dirname } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
