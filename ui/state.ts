@@ -7,17 +7,30 @@ export interface PredicateRow {
   val: string;
 }
 
+export const AGG_OPS = ["count", "sum", "avg", "min", "max"] as const;
+
 export interface AggRow {
-  op: "count" | "sum" | "avg" | "min" | "max";
+  op: typeof AGG_OPS[number];
+  /** Empty for `count` of rows. */
   col: string;
   alias: string;
+}
+
+export interface OrderRow {
+  col: string;
+  dir: "asc" | "desc";
+}
+
+/** The column an aggregation answers with: its alias, else API.md's default. */
+export function aggOutputName(a: AggRow): string {
+  return a.alias || (a.col ? `${a.op}_${a.col}` : a.op);
 }
 
 export interface UiState {
   dataset: string;
   columns: string[];
   predicates: PredicateRow[];
-  orderBy: { col: string; dir: "asc" | "desc" }[];
+  orderBy: OrderRow[];
   groupBy: string[];
   aggregations: AggRow[];
   distinct: boolean;

@@ -1,5 +1,5 @@
 /** A bar chart of grouped results: the first aggregation per group, in plain SVG. */
-import type { QueryPage } from "../client/mod.ts";
+import type { QueryPage } from "../../client/mod.ts";
 
 export function Chart({ page, groups }: { page: QueryPage; groups: string[] }) {
   const measure = page.columns[groups.length]!.name;

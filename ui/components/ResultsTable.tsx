@@ -1,6 +1,6 @@
 /** A virtualised results table: only the rows in view are in the DOM. */
 import { useState } from "preact/hooks";
-import type { QueryPage } from "../client/mod.ts";
+import type { QueryPage } from "../../client/mod.ts";
 
 const ROW_HEIGHT = 28;
 const VIEW_ROWS = 20;
