@@ -1,10 +1,12 @@
 /**
- * Serves the bundled query builder from `ui/dist/`. From a checkout the
- * bundle is built on first use; the compiled binary embeds it.
+ * Serves the query builder that `deno task ui` bundled into ui/dist/ (the
+ * compiled binary embeds that folder). It never bundles: a server may run
+ * from a read-only install, so a missing bundle is a 503 that names the
+ * task to run.
  */
-import { VARY } from "./http.ts";
-
-const DIST = new URL("../ui/dist/", import.meta.url);
+import { ApiError } from "../data/errors.ts";
+import { errorResponse, VARY } from "./http.ts";
+import { log } from "./log.ts";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -12,43 +14,62 @@ const TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
 };
 
-let building: Promise<void> | null = null;
+const NOT_BUILT =
+  "the query builder is not built: run `deno task ui`, then reload this page";
 
-/** Builds ui/dist once when it is missing (running from a source checkout). */
-function ensureUiBuilt(): Promise<void> {
-  building ??= (async () => {
-    try {
-      await Deno.stat(new URL("app.js", DIST));
-    } catch {
-      const { buildUi } = await import("../ui/build.ts");
-      await buildUi();
-    }
-  })();
-  return building;
+/** The bundle's file a path below the mount point names, or null. */
+function fileFor(pathname: string): string | null {
+  if (pathname === "/" || pathname === "/ui" || pathname === "/ui/") {
+    return "index.html";
+  }
+  if (!pathname.startsWith("/ui/")) return null;
+  const file = pathname.slice(pathname.lastIndexOf("/") + 1);
+  return /^[\w.-]+$/.test(file) && !file.startsWith(".") ? file : null;
 }
 
-/** The UI file for a path below the mount point (`/`, `/ui/`, `/ui/app.js`), or null. */
-export async function uiResponse(pathname: string): Promise<Response | null> {
-  const file = pathname === "/" || pathname === "/ui" || pathname === "/ui/"
-    ? "index.html"
-    : pathname.startsWith("/ui/")
-    ? pathname.slice(pathname.lastIndexOf("/") + 1)
-    : null;
-  if (file === null || !/^[\w.-]+$/.test(file) || file.startsWith(".")) {
-    return null;
-  }
+async function exists(url: URL): Promise<boolean> {
   try {
-    await ensureUiBuilt();
-    const body = await Deno.readFile(new URL(file, DIST));
-    const ext = file.slice(file.lastIndexOf("."));
+    await Deno.stat(url);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/**
+ * The handler of UI paths (`/`, `/ui/...`) for the bundle in `dist`: the
+ * file, null for a path that names none, or a 503 while no bundle is there.
+ */
+export function uiFiles(
+  dist: URL,
+): (pathname: string) => Promise<Response | null> {
+  let reported = false;
+  return async (pathname) => {
+    const file = fileFor(pathname);
+    if (file === null) return null;
+    let body: Uint8Array<ArrayBuffer>;
+    try {
+      body = await Deno.readFile(new URL(file, dist));
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      if (await exists(new URL("index.html", dist))) return null;
+      if (!reported) {
+        reported = true;
+        log("error", { msg: NOT_BUILT, dir: dist.pathname });
+      }
+      return errorResponse(new ApiError(503, "ui_not_built", NOT_BUILT));
+    }
     return new Response(body, {
       headers: {
-        "content-type": TYPES[ext] ?? "application/octet-stream",
+        "content-type": TYPES[file.slice(file.lastIndexOf("."))] ??
+          "application/octet-stream",
         "cache-control": "no-cache",
         vary: VARY,
       },
     });
-  } catch {
-    return null;
-  }
+  };
 }
+
+/** The UI file for a path below the mount point, from ui/dist/. */
+export const uiResponse = uiFiles(new URL("../ui/dist/", import.meta.url));
