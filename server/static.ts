@@ -12,6 +12,7 @@ const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
 };
 
 const NOT_BUILT =
@@ -22,6 +23,8 @@ function fileFor(pathname: string): string | null {
   if (pathname === "/" || pathname === "/ui" || pathname === "/ui/") {
     return "index.html";
   }
+  // Browsers ask for it on pages that name no icon, such as /docs.
+  if (pathname === "/favicon.ico") return "favicon.svg";
   if (!pathname.startsWith("/ui/")) return null;
   const file = pathname.slice(pathname.lastIndexOf("/") + 1);
   return /^[\w.-]+$/.test(file) && !file.startsWith(".") ? file : null;
@@ -38,8 +41,9 @@ async function exists(url: URL): Promise<boolean> {
 }
 
 /**
- * The handler of UI paths (`/`, `/ui/...`) for the bundle in `dist`: the
- * file, null for a path that names none, or a 503 while no bundle is there.
+ * The handler of UI paths (`/`, `/ui/...`, `/favicon.ico`) for the bundle
+ * in `dist`: the file, null for a path that names none, or a 503 while no
+ * bundle is there.
  */
 export function uiFiles(
   dist: URL,

@@ -1,4 +1,6 @@
-/** Where the API lives: the mount point the UI is served under (works under a prefix). */
-export const BASE_URL = `${location.origin}${
-  location.pathname.replace(/\/ui\/?.*$/, "").replace(/\/$/, "")
-}`;
+/**
+ * Where the API lives: the mount point, one folder above the bundle
+ * (`{mount}/ui/app.js`), so the UI works under any prefix and whatever
+ * page address loaded it.
+ */
+export const BASE_URL = new URL("..", import.meta.url).href.replace(/\/$/, "");

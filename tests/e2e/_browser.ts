@@ -97,3 +97,15 @@ export async function screenshots(
     });
   };
 }
+
+/** Collects the page's console errors and uncaught exceptions from now on. */
+export function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") {
+      errors.push(`${m.text()} (${m.location().url})`);
+    }
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  return errors;
+}

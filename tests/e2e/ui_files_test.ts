@@ -16,7 +16,7 @@ Deno.test("ui files: a missing bundle is a 503 naming the task, logged once", as
   const original = console.error;
   console.error = (...args: unknown[]) => logged.push(args);
   try {
-    for (const path of ["/", "/ui/app.js"]) {
+    for (const path of ["/", "/ui/app.js", "/favicon.ico"]) {
       const res = await serve(path);
       assert.equal(res?.status, 503, path);
       assert.equal(res.headers.get("content-type"), "application/json");
@@ -36,6 +36,7 @@ Deno.test("ui files: the bundle's files by path, nothing else", async () => {
     await bundleDir({
       "index.html": "<!doctype html>",
       "app.js": "export {};",
+      "favicon.svg": "<svg/>",
       ".hidden": "secret",
     }),
   );
@@ -44,6 +45,8 @@ Deno.test("ui files: the bundle's files by path, nothing else", async () => {
     "/ui": "text/html; charset=utf-8",
     "/ui/": "text/html; charset=utf-8",
     "/ui/app.js": "text/javascript; charset=utf-8",
+    "/favicon.ico": "image/svg+xml",
+    "/ui/favicon.svg": "image/svg+xml",
   };
   for (const [path, type] of Object.entries(types)) {
     const res = await serve(path);
@@ -51,15 +54,7 @@ Deno.test("ui files: the bundle's files by path, nothing else", async () => {
     assert.equal(res.headers.get("content-type"), type, path);
     await res.body?.cancel();
   }
-  for (
-    const path of [
-      "/ui/missing.js",
-      "/ui/.hidden",
-      "/ui/..",
-      "/app.js",
-      "/favicon.ico",
-    ]
-  ) {
+  for (const path of ["/ui/missing.js", "/ui/.hidden", "/ui/..", "/app.js"]) {
     assert.equal(await serve(path), null, path);
   }
 });

@@ -4,6 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { DataPressClient } from "../../client/mod.ts";
 import { writeFixture } from "../_shared/fixture.ts";
 import {
+  consoleErrors,
   haveChromium,
   launchBrowser,
   screenshots,
@@ -150,5 +151,37 @@ browserTest(
       /predicates\[0\]\.val\[0\]: expected an integer/,
     );
     await shot(page, "error");
+  },
+);
+
+browserTest(
+  "query builder: a page load logs no console error (favicon included)",
+  [],
+  async ({ url, browser }) => {
+    const page = await newPage(browser);
+    const errors = consoleErrors(page);
+    await page.goto(`${url}/`);
+    await page.getByTestId("results").waitFor();
+    await page.waitForLoadState("networkidle");
+    assert.deepEqual(errors, []);
+  },
+);
+
+browserTest(
+  "query builder: under a prefix, with and without the trailing slash",
+  ["--prefix", "/dp"],
+  async ({ url, browser }) => {
+    const shot = await screenshots("prefix");
+    for (const path of ["/dp", "/dp/"]) {
+      const page = await newPage(browser);
+      const errors = consoleErrors(page);
+      await page.goto(`${url}${path}`);
+      await page.getByTestId("datasets").getByText("fx").waitFor();
+      await page.getByTestId("results").locator("tbody td").first().waitFor();
+      await page.waitForLoadState("networkidle");
+      await shot(page, `at-${path.replaceAll("/", "_")}`);
+      assert.deepEqual(errors, [], path);
+      await page.close();
+    }
   },
 );
