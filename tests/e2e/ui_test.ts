@@ -185,3 +185,24 @@ browserTest(
     }
   },
 );
+
+browserTest(
+  "query builder: clicking the open dataset starts a new query on it",
+  [],
+  async ({ url, browser }) => {
+    const shot = await screenshots("reopen-dataset");
+    const page = await openBuilder(browser, `${url}/`);
+    await page.getByTestId("add-filter").click();
+    await page.getByTestId("predicate").nth(0).locator("input").fill("3");
+    await page.getByTestId("run").click();
+    await page.getByTestId("summary").getByText(/^1 rows on page 1/).waitFor();
+
+    await page.getByTestId("datasets").getByText("fx").click();
+    await page.getByTestId("summary").getByText(/^100 rows on page 1/)
+      .waitFor();
+    await shot(page, "after-click");
+    assert.equal(await page.getByTestId("schema").isVisible(), true);
+    assert.equal(await page.getByTestId("run").isVisible(), true);
+    assert.equal(await page.getByTestId("predicate").count(), 0);
+  },
+);

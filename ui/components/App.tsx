@@ -36,13 +36,16 @@ export function App() {
   );
   const [datasets, setDatasets] = useState<DatasetInfo[] | null>(null);
   const [needToken, setNeedToken] = useState(false);
-  const [schema, setSchema] = useState<SchemaInfo | null>(null);
+  const [loadedSchema, setSchema] = useState<SchemaInfo | null>(null);
   const [state, setState] = useState<UiState>(() =>
     stateFromHash(location.hash) ?? emptyState()
   );
   const [answer, setAnswer] = useState<Answer | null>(null);
   const [err, setErr] = useState<ApiErr | null>(null);
 
+  // Derived rather than cleared on a switch, so that reopening the open
+  // dataset (whose schema is not fetched again) keeps it.
+  const schema = loadedSchema?.dataset === state.dataset ? loadedSchema : null;
   const names = useMemo(
     () => (schema?.columns ?? []).map((c) => c.name),
     [schema],
@@ -86,8 +89,8 @@ export function App() {
   // A query typed before the schema arrived (e.g. from the URL) runs once
   // its column types are known.
   useEffect(() => {
-    if (schema && schema.dataset === state.dataset) run(state, false);
-  }, [schema]);
+    if (schema) run(state, false);
+  }, [loadedSchema]);
 
   async function run(s: UiState, push = true) {
     if (push && location.hash !== stateToHash(s)) {
@@ -135,7 +138,6 @@ export function App() {
           datasets={datasets ?? []}
           active={state.dataset}
           onOpen={(name) => {
-            setSchema(null);
             setAnswer(null);
             run(emptyState(name));
           }}
