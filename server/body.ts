@@ -90,10 +90,11 @@ export async function readJsonBody(
   if (length !== null && Number(length) > maxBytes) {
     throw tooLarge(maxBytes);
   }
-  // The whole body at once when its length is known; a trickled one is
-  // cut off by closing the stream (its read then ends the wait).
-  const reader = length === null ? req.body?.getReader() : undefined;
-  const read = length !== null ? req.bytes() : readLimited(reader, maxBytes);
+  // Read through a reader, not req.bytes(): on a timeout, cancelling the
+  // reader drops the body, which lets the connection close; a pending
+  // req.bytes() would keep it open for as long as the client trickles.
+  const reader = req.body?.getReader();
+  const read = readLimited(reader, maxBytes);
   // A read that lost the race ends with the connection; nothing waits on it.
   read.catch(() => {});
   const bytes = await bounded(read, limits.timeoutMs, () => {
@@ -146,9 +147,9 @@ export async function readJsonBody(
  * UTF-8, and a body declared in another charset would be misread.
  */
 function isJsonUtf8(type: string): boolean {
-  const m = /^application\/json\s*;(.*)$/i.exec(type);
+  const m = /^application\/json\s*(?:;(.*))?$/i.exec(type);
   if (!m) return false;
-  for (const param of m[1]!.split(";")) {
+  for (const param of (m[1] ?? "").split(";")) {
     const [k, v] = param.split("=").map((x) => x.trim().toLowerCase());
     if (k === "charset" && v?.replace(/^"|"$/g, "") !== "utf-8") return false;
   }

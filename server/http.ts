@@ -60,7 +60,11 @@ export function renderError(e: unknown): Response {
   }
   return new Response(errorJson(err), {
     status: err.status,
-    headers: { "content-type": "application/json" },
+    // After a 408 the rest of the body may still be on its way: the
+    // connection cannot carry another request.
+    headers: err.status === 408
+      ? { "content-type": "application/json", connection: "close" }
+      : { "content-type": "application/json" },
   });
 }
 
