@@ -8,6 +8,7 @@ import type { Engine } from "../engines/engine.ts";
 import { MetaStore } from "../store/kv.ts";
 import { compressResponse, negotiate } from "./compress.ts";
 import { cacheDir, type ServerConfig } from "./config.ts";
+import { createCors } from "./cors.ts";
 import type { Context } from "./context.ts";
 import { renderError, streamEnd } from "./http.ts";
 import { loadDataset, sourceSpec } from "./loader.ts";
@@ -93,6 +94,7 @@ export async function createApp(
 
   const route = createRouter(ctx, auth, !authConfig.enabled);
   const timed = requestTimeout(config.request_timeout_ms);
+  const cors = createCors(config.cors_origins);
   const logRequests = logEnabled("info");
 
   function observe(
@@ -114,6 +116,12 @@ export async function createApp(
   }
 
   async function handler(req: Request): Promise<Response> {
+    if (!cors) return await routed(req);
+    const res = cors.preflight(req) ?? await routed(req);
+    return cors.decorate(req, res);
+  }
+
+  async function routed(req: Request): Promise<Response> {
     const started = performance.now();
     const abort = new AbortController();
     let label = "unmatched";

@@ -53,6 +53,8 @@ export interface ServerConfig {
   auth: AuthConfig | undefined;
   /** Deno KV location: a path, `:memory:` or a KV Connect URL. */
   kv: string;
+  /** Origins allowed to call the API from a browser (`["*"]`: any); empty = CORS off. */
+  cors_origins: string[];
 }
 
 const TOP_KEYS = [
@@ -75,6 +77,7 @@ const TOP_KEYS = [
   "datasets",
   "auth",
   "kv",
+  "cors_origins",
 ];
 const DATASET_KEYS = [
   "name",
@@ -140,6 +143,7 @@ export function defaultConfig(): ServerConfig {
     datasets: [],
     auth: undefined,
     kv: defaultKvPath(),
+    cors_origins: [],
   };
 }
 
@@ -375,6 +379,9 @@ export function parseConfig(
     c.memory_limit_bytes = int(o.memory_limit_bytes, "memory_limit_bytes", 1);
   }
   if (o.kv !== undefined) c.kv = str(o.kv, "kv");
+  if (o.cors_origins !== undefined) {
+    c.cors_origins = parseCorsOrigins(o.cors_origins);
+  }
   if (o.datasets !== undefined) {
     if (!Array.isArray(o.datasets)) {
       throw new ConfigError("datasets", "must be an array");
@@ -384,6 +391,41 @@ export function parseConfig(
   if (o.auth !== undefined) c.auth = validateAuthConfig(o.auth, "auth");
   checkDatasetNames(c.datasets);
   return c;
+}
+
+/** `["*"]`, or origins exactly as browsers send them (`scheme://host[:port]`). */
+function parseCorsOrigins(v: unknown): string[] {
+  if (!Array.isArray(v)) {
+    throw new ConfigError(
+      "cors_origins",
+      'must be an array of origins or ["*"]',
+    );
+  }
+  return v.map((o, i) => {
+    const key = `cors_origins[${i}]`;
+    const origin = str(o, key);
+    if (origin === "*") {
+      if (v.length > 1) {
+        throw new ConfigError(key, '"*" must be the only entry');
+      }
+      return origin;
+    }
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch { /* reported below */ }
+    if (
+      !parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin
+    ) {
+      throw new ConfigError(
+        key,
+        `must be an origin like "https://app.example.com" or "http://localhost:3000" (scheme, host and port only, no path or trailing "/"), got ${
+          JSON.stringify(origin.slice(0, 100))
+        }`,
+      );
+    }
+    return origin;
+  });
 }
 
 export function checkDatasetNames(datasets: DatasetConfig[]): void {
