@@ -59,6 +59,12 @@ export interface Engine {
   ): Promise<number>;
   /** Frees a dataset once no request uses it any more. */
   close(ds: LoadedDataset): Promise<void>;
+  /**
+   * Bytes of memory `ds` holds beyond its source files (0 for an engine
+   * that reads the files at query time): decides whether a replaced
+   * version can stay beside the new one.
+   */
+  heldBytes(ds: LoadedDataset): number;
   /** Connections checked out by running requests (a gauge in /metrics). */
   connectionsInUse(): number;
   /** Frees the engine itself (pools, database handles). */

@@ -11,7 +11,8 @@ import { cacheDir, type ServerConfig } from "./config.ts";
 import { createCors } from "./cors.ts";
 import type { Context } from "./context.ts";
 import { renderError, streamEnd } from "./http.ts";
-import { loadDataset, sourceSpec } from "./loader.ts";
+import { Follower } from "./follow.ts";
+import { followDataset, loadDataset, sourceSpec } from "./loader.ts";
 import { watchFingerprint } from "../sources/poll.ts";
 import { log, logEnabled } from "./log.ts";
 import { Metrics } from "./metrics.ts";
@@ -67,30 +68,25 @@ export async function createApp(
   const auth = await createAuthenticator(authConfig, {
     adminToken: opts.adminToken,
   });
+  const registry = new Registry(engine, {
+    graceMs: config.version_grace_secs * 1000,
+    memoryLimitBytes: config.memory_limit_bytes,
+  });
   const ctx: Context = {
     config,
     engine,
     store,
     auth,
-    registry: new Registry(engine),
+    registry,
     metrics: new Metrics(),
+    follower: new Follower(
+      store,
+      registry,
+      (name, meta) => followDataset(ctx, name, meta),
+    ),
   };
   for (const d of config.datasets) ctx.registry.add(d);
-  const unwatch = store.watch(
-    config.datasets.map((d) => d.name),
-    (name, version) => {
-      const cur = ctx.registry.entries.get(name)?.current;
-      if (cur && version > cur.version) {
-        loadDataset(ctx, name).catch((e) =>
-          log("warn", {
-            msg: "replica reload failed",
-            dataset: name,
-            error: String(e),
-          })
-        );
-      }
-    },
-  );
+  ctx.follower.start();
 
   const route = createRouter(ctx, auth, !authConfig.enabled);
   const timed = requestTimeout(config.request_timeout_ms);
@@ -176,11 +172,9 @@ export async function createApp(
 
   async function close(): Promise<void> {
     watchers.abort();
-    unwatch();
+    await ctx.follower.stop();
     auth.close();
-    for (const e of ctx.registry.entries.values()) {
-      if (e.current) await engine.close(e.current.ds).catch(() => {});
-    }
+    await ctx.registry.close();
     await engine.shutdown();
     store.close();
   }

@@ -49,6 +49,8 @@ export interface ServerConfig {
   metrics_enabled: boolean;
   metrics_path: string;
   memory_limit_bytes: number;
+  /** How long a reload's previous version stays servable to pinned requests. */
+  version_grace_secs: number;
   datasets: DatasetConfig[];
   auth: AuthConfig | undefined;
   /** Deno KV location: a path, `:memory:` or a KV Connect URL. */
@@ -74,6 +76,7 @@ const TOP_KEYS = [
   "metrics_enabled",
   "metrics_path",
   "memory_limit_bytes",
+  "version_grace_secs",
   "datasets",
   "auth",
   "kv",
@@ -140,6 +143,7 @@ export function defaultConfig(): ServerConfig {
     metrics_enabled: false,
     metrics_path: "/metrics",
     memory_limit_bytes: Math.floor(Deno.systemMemoryInfo().total * 0.75),
+    version_grace_secs: 300,
     datasets: [],
     auth: undefined,
     kv: defaultKvPath(),
@@ -377,6 +381,14 @@ export function parseConfig(
   }
   if (o.memory_limit_bytes !== undefined) {
     c.memory_limit_bytes = int(o.memory_limit_bytes, "memory_limit_bytes", 1);
+  }
+  if (o.version_grace_secs !== undefined) {
+    c.version_grace_secs = int(
+      o.version_grace_secs,
+      "version_grace_secs",
+      0,
+      86_400,
+    );
   }
   if (o.kv !== undefined) c.kv = str(o.kv, "kv");
   if (o.cors_origins !== undefined) {

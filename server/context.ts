@@ -3,6 +3,7 @@ import type { Authenticator } from "../auth/mod.ts";
 import type { Engine } from "../engines/engine.ts";
 import type { MetaStore } from "../store/kv.ts";
 import type { ServerConfig } from "./config.ts";
+import type { Follower } from "./follow.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Registry } from "./registry.ts";
 
@@ -13,6 +14,8 @@ export interface Context {
   store: MetaStore;
   auth: Authenticator;
   metrics: Metrics;
+  /** Follows reloads made by the other replicas sharing the KV. */
+  follower: Follower;
 }
 
 /** A handler gets the request, its path parameters and an abort signal tied to the request timeout. */

@@ -165,6 +165,11 @@ export class DuckDBEngine implements Engine {
     await this.#pins.unpin(d.pinDir);
   }
 
+  /** A view holds no data: its pinned files are read at query time. */
+  heldBytes(_ds: LoadedDataset): number {
+    return 0;
+  }
+
   connectionsInUse(): number {
     return this.#pool.inUse;
   }

@@ -24,6 +24,7 @@ import { gather } from "./gather.ts";
 import { groupRows } from "./group.ts";
 import { buildIndex, type EqIndex } from "./index.ts";
 import { comparator, orderBounds, topRows } from "./order.ts";
+import { tableBytes } from "./size.ts";
 
 const STREAM_BATCH_ROWS = 16_384;
 
@@ -323,6 +324,10 @@ export class MemoryEngine implements Engine {
   ): Promise<number> {
     signal.throwIfAborted();
     return Promise.resolve(countRows((ds as MemoryDataset).table, filters));
+  }
+
+  heldBytes(ds: LoadedDataset): number {
+    return tableBytes((ds as MemoryDataset).table);
   }
 
   close(_ds: LoadedDataset): Promise<void> {
