@@ -7,7 +7,6 @@ import type { Authenticator } from "../auth/mod.ts";
 import { ApiError } from "../data/errors.ts";
 import type { Context, Handler } from "./context.ts";
 import { listDatasets, schema } from "./handlers/datasets.ts";
-import { profile } from "./handlers/profile.ts";
 import { count, query } from "./handlers/query.ts";
 import { reload } from "./handlers/reload.ts";
 import { errorResponse, json, VARY } from "./http.ts";
@@ -15,7 +14,8 @@ import { uiResponse } from "./static.ts";
 import { pathnameOf } from "./url.ts";
 
 interface Route {
-  method: string;
+  /** The first is the one a 405 suggests. */
+  methods: readonly string[];
   label: string;
   auth: "read" | "reload";
   handler: Handler;
@@ -31,7 +31,7 @@ export type Router = (req: Request, signal: AbortSignal) => Routed;
 
 const DATASETS = "/api/v1/datasets";
 const LIST: Route = {
-  method: "GET",
+  methods: ["GET"],
   label: DATASETS,
   auth: "read",
   handler: listDatasets,
@@ -39,40 +39,31 @@ const LIST: Route = {
 /** Routes under `/api/v1/datasets/:name/`, by their last segment. */
 const DATASET_ROUTES = new Map<string, Route>([
   ["schema", {
-    method: "GET",
+    methods: ["GET"],
     label: `${DATASETS}/:name/schema`,
     auth: "read",
     handler: schema,
   }],
+  // GET takes the body as `?q=` (links, browser downloads, HTTP caches).
   ["query", {
-    method: "POST",
+    methods: ["POST", "GET"],
     label: `${DATASETS}/:name/query`,
     auth: "read",
     handler: query,
   }],
   ["count", {
-    method: "POST",
+    methods: ["POST", "GET"],
     label: `${DATASETS}/:name/count`,
     auth: "read",
     handler: count,
   }],
   ["reload", {
-    method: "POST",
+    methods: ["POST"],
     label: `${DATASETS}/:name/reload`,
     auth: "reload",
     handler: reload,
   }],
 ]);
-
-/** `/api/v1/datasets/:name/columns/:col/profile`, the one route two segments deeper. */
-const PROFILE: Route = {
-  method: "GET",
-  label: `${DATASETS}/:name/columns/:col/profile`,
-  auth: "read",
-  handler: profile,
-};
-const COLUMNS = "columns/";
-const SLASH_PROFILE = "/profile";
 
 const UNMATCHED = "unmatched";
 
@@ -175,45 +166,25 @@ export function createRouter(
     // `${datasetsPath}` or `${datasetsPath}/:name/<last segment>`.
     let r: Route | undefined;
     let name = "";
-    let col = "";
     const at = datasetsPath.length + 1;
     if (path === datasetsPath) r = LIST;
     else if (path.startsWith(datasetsPath) && path.charCodeAt(at - 1) === 47) {
       const slash = path.indexOf("/", at);
       if (slash > at) {
-        const rest = path.slice(slash + 1);
-        r = DATASET_ROUTES.get(rest);
+        r = DATASET_ROUTES.get(path.slice(slash + 1));
         name = path.slice(at, slash);
-        if (
-          !r && rest.startsWith(COLUMNS) && rest.endsWith(SLASH_PROFILE) &&
-          rest.length > COLUMNS.length + SLASH_PROFILE.length
-        ) {
-          r = PROFILE;
-          col = rest.slice(COLUMNS.length, -SLASH_PROFILE.length);
-        }
       }
     }
     if (!r) {
       if (req.method === "GET" || req.method === "HEAD") return uiRoute(rel);
       return { res: notFound(), label: UNMATCHED };
     }
-    if (r.method !== req.method) {
-      return {
-        res: errorResponse(
-          new ApiError(
-            405,
-            "method_not_allowed",
-            `use ${r.method} on this route`,
-          ),
-          { allow: r.method },
-        ),
-        label: r.label,
-      };
+    if (!r.methods.includes(req.method)) {
+      return { res: methodNotAllowed(r.methods), label: r.label };
     }
     let params: Record<string, string>;
     try {
       params = r === LIST ? {} : { name: decodePart(name) };
-      if (r === PROFILE) params.col = decodePart(col);
     } catch (e) {
       return { res: Promise.reject(e), label: r.label };
     }
@@ -225,7 +196,10 @@ export function createRouter(
 }
 
 function methodGuard(req: Request, allowed: string[]): Response | null {
-  if (allowed.includes(req.method)) return null;
+  return allowed.includes(req.method) ? null : methodNotAllowed(allowed);
+}
+
+function methodNotAllowed(allowed: readonly string[]): Response {
   return errorResponse(
     new ApiError(
       405,

@@ -15,12 +15,13 @@ import {
 } from "../../query/plan.ts";
 import type { QueryPlan } from "../../query/types.ts";
 import type { ResultBatch } from "../../data/types.ts";
-import { bodyLimits, readJsonBody } from "../body.ts";
+import { bodyLimits } from "../body.ts";
 import type { Context, Handler } from "../context.ts";
 import { answerEtag } from "../etag.ts";
 import { markStreamed, VARY } from "../http.ts";
 import { ownedStream } from "../owned_stream.ts";
 import type { Published } from "../registry.ts";
+import { readRequestJson } from "../request_json.ts";
 import { notFound } from "./datasets.ts";
 
 const ARROW = "application/vnd.apache.arrow.stream";
@@ -71,7 +72,7 @@ function trim(batch: ResultBatch, size: number): ResultBatch {
 export const query: Handler = async (ctx, req, params, signal) => {
   const fmt = format(req);
   const body = parseQueryBody(
-    await readJsonBody(req, bodyLimits(ctx)),
+    await readRequestJson(req, bodyLimits(ctx)),
   );
   const name = params.name!;
   const p = ctx.registry.lease(name);
@@ -187,6 +188,7 @@ function exportResponse(
           : "application/x-ndjson",
         etag: tag,
         "x-dataset-version": String(p.version),
+        "content-disposition": `attachment; filename="${p.ds.name}.${fmt}"`,
         vary: VARY,
       },
     }),
@@ -196,7 +198,7 @@ function exportResponse(
 
 export const count: Handler = async (ctx, req, params, signal) => {
   const body = parseCountBody(
-    await readJsonBody(req, bodyLimits(ctx), {}),
+    await readRequestJson(req, bodyLimits(ctx), {}),
   );
   const name = params.name!;
   const p = ctx.registry.lease(name);

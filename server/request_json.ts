@@ -1,0 +1,54 @@
+/**
+ * The JSON request of a query or count, from a POST body or, for GET, from
+ * the `q` parameter (URL-encoded JSON), so a query can be a link, a native
+ * browser download or an HTTP cache entry. Both forms obey the same size
+ * limit and end in the same parser.
+ */
+import { ApiError } from "../data/errors.ts";
+import { type BodyLimits, readJsonBody } from "./body.ts";
+
+/** The query-string parameter that carries a GET request's JSON. */
+export const Q = "q";
+
+const utf8 = new TextEncoder();
+
+/**
+ * The request's JSON value: the body of a POST, `q` of a GET (absent `q`
+ * = `{}`: the first page of every row, or the row count).
+ */
+export function readRequestJson(
+  req: Request,
+  limits: BodyLimits,
+  emptyAs?: unknown,
+): Promise<unknown> {
+  if (req.method !== "GET") return readJsonBody(req, limits, emptyAs);
+  return Promise.resolve(queryParamJson(req.url, limits.maxBytes));
+}
+
+/** `q` of `url` parsed as JSON; 413 past `maxBytes`, 400 when it is not JSON. */
+export function queryParamJson(url: string, maxBytes: number): unknown {
+  const q = url.includes("?") ? new URL(url).searchParams.get(Q) : null;
+  if (q === null || q === "") return {};
+  // A string longer than maxBytes is over it in UTF-8 too: no encoding needed.
+  if (q.length > maxBytes || utf8.encode(q).length > maxBytes) {
+    throw new ApiError(
+      413,
+      "payload_too_large",
+      `query parameter ${Q} is larger than max_body_bytes (${maxBytes} bytes); POST the request as a JSON body instead`,
+      Q,
+    );
+  }
+  try {
+    return JSON.parse(q);
+  } catch (e) {
+    const detail = e instanceof SyntaxError
+      ? e.message.slice(0, 200)
+      : "malformed";
+    throw new ApiError(
+      400,
+      "invalid_json",
+      `query parameter ${Q} is not valid JSON (URL-encode the request body): ${detail}`,
+      Q,
+    );
+  }
+}
