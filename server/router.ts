@@ -7,6 +7,7 @@ import type { Authenticator } from "../auth/mod.ts";
 import { ApiError } from "../data/errors.ts";
 import type { Context, Handler } from "./context.ts";
 import { listDatasets, schema } from "./handlers/datasets.ts";
+import { profile } from "./handlers/profile.ts";
 import { count, query } from "./handlers/query.ts";
 import { reload } from "./handlers/reload.ts";
 import { errorResponse, json, VARY } from "./http.ts";
@@ -64,6 +65,16 @@ const DATASET_ROUTES = new Map<string, Route>([
     handler: reload,
   }],
 ]);
+
+/** `/api/v1/datasets/:name/columns/:col/profile`, the one route two segments deeper. */
+const PROFILE: Route = {
+  methods: ["GET"],
+  label: `${DATASETS}/:name/columns/:col/profile`,
+  auth: "read",
+  handler: profile,
+};
+const COLUMNS = "columns/";
+const SLASH_PROFILE = "/profile";
 
 const UNMATCHED = "unmatched";
 
@@ -166,13 +177,22 @@ export function createRouter(
     // `${datasetsPath}` or `${datasetsPath}/:name/<last segment>`.
     let r: Route | undefined;
     let name = "";
+    let col = "";
     const at = datasetsPath.length + 1;
     if (path === datasetsPath) r = LIST;
     else if (path.startsWith(datasetsPath) && path.charCodeAt(at - 1) === 47) {
       const slash = path.indexOf("/", at);
       if (slash > at) {
-        r = DATASET_ROUTES.get(path.slice(slash + 1));
+        const rest = path.slice(slash + 1);
+        r = DATASET_ROUTES.get(rest);
         name = path.slice(at, slash);
+        if (
+          !r && rest.startsWith(COLUMNS) && rest.endsWith(SLASH_PROFILE) &&
+          rest.length > COLUMNS.length + SLASH_PROFILE.length
+        ) {
+          r = PROFILE;
+          col = rest.slice(COLUMNS.length, -SLASH_PROFILE.length);
+        }
       }
     }
     if (!r) {
@@ -185,6 +205,7 @@ export function createRouter(
     let params: Record<string, string>;
     try {
       params = r === LIST ? {} : { name: decodePart(name) };
+      if (r === PROFILE) params.col = decodePart(col);
     } catch (e) {
       return { res: Promise.reject(e), label: r.label };
     }
