@@ -49,6 +49,8 @@ export interface QueryBody {
   limit?: number | null;
   page?: number;
   page_size?: number;
+  /** Pins the request to this dataset version (409 `version_changed` once the server no longer holds it). */
+  version?: number;
 }
 
 export type Row = Record<string, unknown>;
@@ -87,6 +89,30 @@ export interface SchemaInfo {
   }[];
   sample: Row | null;
   rows: number;
+}
+
+/** GET .../columns/{col}/profile; values are encoded as in query answers. */
+export interface ColumnProfile {
+  dataset: string;
+  version: number;
+  column: string;
+  type: string;
+  rows: number;
+  nulls: number;
+  distinct_approx: number;
+  min: unknown;
+  max: unknown;
+  top: { value: unknown; count: number }[];
+  /** Equal-width bins from min to max, the last closed; null for types without one. */
+  histogram: { lo: unknown; hi: unknown; count: number }[] | null;
+}
+
+/** The formats of the GET query route's `format=` (exports and pages). */
+export type QueryFormat = "json" | "arrow" | "ndjson" | "csv" | "parquet";
+
+export interface RequestOptions {
+  /** Aborts the request; the server then stops the work it started for it. */
+  signal?: AbortSignal;
 }
 
 export interface ErrorPayload {
@@ -129,6 +155,7 @@ export class DataPressClient {
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    signal?: AbortSignal,
   ): Promise<Response> {
     const h: Record<string, string> = { ...headers };
     if (this.#token) h.authorization = `Bearer ${this.#token}`;
@@ -137,6 +164,7 @@ export class DataPressClient {
       method,
       headers: h,
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
     });
     if (!res.ok) {
       const text = await res.text();
@@ -154,8 +182,14 @@ export class DataPressClient {
     return res;
   }
 
-  async #json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return await (await this.#request(method, path, body)).json() as T;
+  async #json<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    return await (await this.#request(method, path, body, {}, signal))
+      .json() as T;
   }
 
   static #ds(name: string): string {
@@ -186,12 +220,46 @@ export class DataPressClient {
     return this.#json("GET", `${DataPressClient.#ds(name)}/schema`);
   }
 
-  async count(name: string, predicates: Predicate[] = []): Promise<number> {
+  async count(
+    name: string,
+    predicates: Predicate[] = [],
+    opts: RequestOptions & { version?: number } = {},
+  ): Promise<number> {
+    const body = opts.version === undefined
+      ? { predicates }
+      : { predicates, version: opts.version };
     return (await this.#json<{ count: number }>(
       "POST",
       `${DataPressClient.#ds(name)}/count`,
-      { predicates },
+      body,
+      opts.signal,
     )).count;
+  }
+
+  /** A column's profile: nulls, distinct estimate, min/max, top values, histogram. */
+  profile(
+    name: string,
+    column: string,
+    opts: RequestOptions = {},
+  ): Promise<ColumnProfile> {
+    return this.#json(
+      "GET",
+      `${DataPressClient.#ds(name)}/columns/${
+        encodeURIComponent(column)
+      }/profile`,
+      undefined,
+      opts.signal,
+    );
+  }
+
+  /**
+   * The GET form of a query as a URL: a link to share, or an `<a download>`
+   * that lets the browser stream an export to disk. It carries no token.
+   */
+  queryUrl(name: string, body: QueryBody = {}, format?: QueryFormat): string {
+    const q = new URLSearchParams({ q: JSON.stringify(body) });
+    if (format) q.set("format", format);
+    return `${this.baseUrl}${DataPressClient.#ds(name)}/query?${q}`;
   }
 
   /** One page as an Arrow table (Arrow IPC on the wire). */
@@ -206,8 +274,17 @@ export class DataPressClient {
   }
 
   /** One page as the JSON envelope, verbatim. */
-  queryJson(name: string, body: QueryBody = {}): Promise<QueryPage> {
-    return this.#json("POST", `${DataPressClient.#ds(name)}/query`, body);
+  queryJson(
+    name: string,
+    body: QueryBody = {},
+    opts: RequestOptions = {},
+  ): Promise<QueryPage> {
+    return this.#json(
+      "POST",
+      `${DataPressClient.#ds(name)}/query`,
+      body,
+      opts.signal,
+    );
   }
 
   /** Every page from `body.page` (default 1) until `has_more` is false. */
