@@ -116,7 +116,14 @@ export interface RequestOptions {
 }
 
 export interface ErrorPayload {
-  error: { status: number; code: string; message: string; path?: string };
+  error: {
+    status: number;
+    code: string;
+    message: string;
+    path?: string;
+    /** With code `version_changed`: the version the server serves now. */
+    current_version?: number;
+  };
 }
 
 /** A non-2xx answer; `payload` is the server's JSON error when it sent one. */
@@ -129,6 +136,50 @@ export class DataPressHTTPError extends Error {
     super(payload?.error.message ?? `HTTP ${status}: ${body.slice(0, 200)}`);
     this.name = "DataPressHTTPError";
   }
+}
+
+/**
+ * A paged read (`queryAll`, `collectAll`) was pinned to `version`, and the
+ * server no longer serves it: a reload happened between two pages and the
+ * server kept the old version no longer (or could not afford to). Read
+ * again from page 1, or pass `{ onVersionChange: "restart" }`.
+ */
+export class DataPressVersionChangedError extends DataPressHTTPError {
+  constructor(
+    readonly dataset: string,
+    readonly version: number,
+    cause: DataPressHTTPError,
+  ) {
+    super(cause.status, cause.body, cause.payload);
+    this.name = "DataPressVersionChangedError";
+    const now = this.currentVersion;
+    this.message = `dataset "${dataset}" changed from version ${version}${
+      now === undefined ? "" : ` to ${now}`
+    } while its pages were read; read again from page 1`;
+  }
+
+  /** The version the server serves now, when it said so. */
+  get currentVersion(): number | undefined {
+    return this.payload?.error.current_version;
+  }
+}
+
+export interface PagingOptions {
+  /**
+   * When the pinned version is gone: `"throw"` (the default) a
+   * DataPressVersionChangedError, or `"restart"` from the first page at
+   * the current version (`queryAll` then yields that first page again:
+   * watch `page.version`), at most MAX_RESTARTS times.
+   */
+  onVersionChange?: "throw" | "restart";
+}
+
+/** Restarts after which a paged read gives up: the dataset changes faster than it can be read. */
+export const MAX_RESTARTS = 3;
+
+function isVersionChanged(e: unknown): e is DataPressHTTPError {
+  return e instanceof DataPressHTTPError && e.status === 409 &&
+    e.payload?.error.code === "version_changed";
 }
 
 export interface ClientOptions {
@@ -287,24 +338,48 @@ export class DataPressClient {
     );
   }
 
-  /** Every page from `body.page` (default 1) until `has_more` is false. */
+  /**
+   * Every page from `body.page` (default 1) until `has_more` is false, all
+   * from one dataset version: the first page's (or `body.version`), so a
+   * reload between two pages never mixes versions (see PagingOptions).
+   */
   async *queryAll(
     name: string,
     body: QueryBody = {},
+    opts: PagingOptions = {},
   ): AsyncGenerator<QueryPage> {
-    let page = body.page ?? 1;
-    for (;;) {
-      const p = await this.queryJson(name, { ...body, page });
-      yield p;
-      if (!p.has_more) return;
-      page++;
+    for (let restarts = 0;; restarts++) {
+      let page = body.page ?? 1;
+      let version = body.version;
+      try {
+        for (;;) {
+          const p = await this.queryJson(name, { ...body, page, version });
+          version = p.version;
+          yield p;
+          if (!p.has_more) return;
+          page++;
+        }
+      } catch (e) {
+        if (!isVersionChanged(e) || version === undefined) throw e;
+        const restart = opts.onVersionChange === "restart" &&
+          body.version === undefined && restarts < MAX_RESTARTS;
+        if (!restart) throw new DataPressVersionChangedError(name, version, e);
+      }
     }
   }
 
-  /** All rows of every page. */
-  async collectAll(name: string, body: QueryBody = {}): Promise<Row[]> {
-    const rows: Row[] = [];
-    for await (const p of this.queryAll(name, body)) rows.push(...p.rows);
+  /** All rows of every page, from one version (see `queryAll`); a restart drops the rows read before it. */
+  async collectAll(
+    name: string,
+    body: QueryBody = {},
+    opts: PagingOptions = {},
+  ): Promise<Row[]> {
+    let rows: Row[] = [];
+    for await (const p of this.queryAll(name, body, opts)) {
+      // The first page again means a restart.
+      if (p.page === (body.page ?? 1)) rows = [];
+      rows.push(...p.rows);
+    }
     return rows;
   }
 

@@ -31,8 +31,9 @@ const QUERY_KEYS = [
   "limit",
   "page",
   "page_size",
+  "version",
 ] as const;
-const COUNT_KEYS = ["predicates"] as const;
+const COUNT_KEYS = ["predicates", "version"] as const;
 
 /** Parses a query body; throws ApiError(400) naming the offending path. */
 export function parseQueryBody(body: unknown): QueryRequest {
@@ -56,7 +57,13 @@ export function parseQueryBody(body: unknown): QueryRequest {
     page_size: obj.page_size === undefined
       ? DEFAULT_PAGE_SIZE
       : integer(obj.page_size, "page_size", 1),
+    version: pinnedVersion(obj.version),
   };
+}
+
+/** `version` pins a request to a dataset version (API.md): absent, or a positive integer. */
+function pinnedVersion(v: unknown): number | undefined {
+  return v === undefined || v === null ? undefined : integer(v, "version", 1);
 }
 
 /** Parses a count body (`{}` or `{"predicates": [...]}`). */
@@ -67,6 +74,7 @@ export function parseCountBody(body: unknown): CountRequest {
     predicates: list(obj.predicates, "predicates", MAX_LIST).map(
       parsePredicate,
     ),
+    version: pinnedVersion(obj.version),
   };
 }
 

@@ -54,10 +54,13 @@ export interface QueryRequest {
   limit: number | null;
   page: number;
   page_size: number;
+  /** The dataset version the answer must come from (absent: the current one). */
+  version?: number;
 }
 
 export interface CountRequest {
   predicates: RequestPredicate[];
+  version?: number;
 }
 
 export type PlanPredicate =

@@ -29,6 +29,7 @@ function errorJson(e: ApiError): string {
     message: e.message,
   };
   if (e.path !== undefined) error.path = e.path;
+  if (e.details) Object.assign(error, e.details);
   return JSON.stringify({ error });
 }
 

@@ -20,6 +20,7 @@ import type { Context, Handler } from "../context.ts";
 import { answerEtag } from "../etag.ts";
 import { markStreamed, VARY } from "../http.ts";
 import { ownedStream } from "../owned_stream.ts";
+import { leasePinned } from "../pinned.ts";
 import type { Published } from "../registry.ts";
 import { readRequestJson } from "../request_json.ts";
 import { notFound } from "./datasets.ts";
@@ -75,7 +76,7 @@ export const query: Handler = async (ctx, req, params, signal) => {
     await readRequestJson(req, bodyLimits(ctx)),
   );
   const name = params.name!;
-  const p = ctx.registry.lease(name);
+  const p = await leasePinned(ctx, name, body.version);
   if (!p) throw notFound(name);
   let streaming = false;
   try {
@@ -201,7 +202,7 @@ export const count: Handler = async (ctx, req, params, signal) => {
     await readRequestJson(req, bodyLimits(ctx), {}),
   );
   const name = params.name!;
-  const p = ctx.registry.lease(name);
+  const p = await leasePinned(ctx, name, body.version);
   if (!p) throw notFound(name);
   try {
     const filters = planCount(body, p.ds.schema);
@@ -209,7 +210,7 @@ export const count: Handler = async (ctx, req, params, signal) => {
     const cached = notModified(req, tag);
     if (cached) return cached;
     const n = await ctx.engine.count(p.ds, filters, signal);
-    return new Response(`{"count":${n}}`, {
+    return new Response(`{"count":${n},"version":${p.version}}`, {
       headers: { "content-type": "application/json", etag: tag, vary: VARY },
     });
   } finally {

@@ -169,7 +169,7 @@ Deno.test("count with and without predicates", async () => {
   try {
     assert.deepEqual(
       await (await t.call("POST", "/api/v1/datasets/fx/count", {})).json(),
-      { count: FIXTURE_ROWS },
+      { count: FIXTURE_ROWS, version: 1 },
     );
     const n = await (await t.call("POST", "/api/v1/datasets/fx/count", {
       predicates: [{ col: "state", op: "is_null" }],
