@@ -95,11 +95,22 @@ export async function readJsonBody(
   // trickling clients), which slow clients could multiply.
   const reader = length === null ? req.body?.getReader() : undefined;
   const read = length !== null ? req.bytes() : readLimited(reader, maxBytes);
-  // A read that lost the race ends with the connection; nothing waits on it.
-  read.catch(() => {});
-  const bytes = await bounded(read, limits.timeoutMs, () => {
-    reader?.cancel().catch(() => {});
-  });
+  const bytes = await bounded(
+    read.catch((e) => {
+      if (e instanceof ApiError) throw e;
+      // The connection went away mid-body: no one is left to answer, and
+      // it is not a server fault to log.
+      throw new ApiError(
+        400,
+        "body_unreadable",
+        "the request body could not be read: the client closed the connection",
+      );
+    }),
+    limits.timeoutMs,
+    () => {
+      reader?.cancel().catch(() => {});
+    },
+  );
   if (bytes.length > maxBytes) throw tooLarge(maxBytes);
   if (bytes.length === 0) {
     if (emptyAs !== undefined) return emptyAs;

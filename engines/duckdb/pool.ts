@@ -40,10 +40,7 @@ export class ConnectionPool {
    */
   async acquire(signal: AbortSignal | undefined): Promise<Lease> {
     signal?.throwIfAborted();
-    const conn = this.#idle.pop() ??
-      await new Promise<DuckDBConnection>((resolve) =>
-        this.#waiters.push(resolve)
-      );
+    const conn = this.#idle.pop() ?? await this.#wait(signal);
     const onAbort = () => conn.interrupt();
     signal?.addEventListener("abort", onAbort, { once: true });
     let released = false;
@@ -58,6 +55,27 @@ export class ConnectionPool {
         else this.#idle.push(conn);
       },
     };
+  }
+
+  /**
+   * The next connection released, or a rejection when `signal` aborts
+   * first: a request that gave up must not keep its place in the queue, or
+   * take a connection only to run a query no one will read.
+   */
+  #wait(signal: AbortSignal | undefined): Promise<DuckDBConnection> {
+    return new Promise<DuckDBConnection>((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.#waiters.indexOf(take);
+        if (at >= 0) this.#waiters.splice(at, 1);
+        reject(signal!.reason);
+      };
+      const take = (c: DuckDBConnection) => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(c);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.push(take);
+    });
   }
 
   /** Runs `fn` on a checked-out connection; an abort rejects with the signal's reason. */
