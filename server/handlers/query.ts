@@ -3,9 +3,13 @@
  * handler only wires stages together; it holds no SQL and no engine logic.
  */
 import { encodeArrowIPC } from "../../encode/arrow.ts";
-import { encodeCsvBatch, encodeCsvHeader } from "../../encode/csv.ts";
+import {
+  EXPORT_FORMATS,
+  EXPORT_MEDIA_TYPES,
+  exportEncoder,
+  type ExportFormat,
+} from "../../encode/export.ts";
 import { encodeJsonPage } from "../../encode/json.ts";
-import { encodeNdjsonBatch } from "../../encode/ndjson.ts";
 import { ApiError } from "../../data/errors.ts";
 import { parseCountBody, parseQueryBody } from "../../query/parse.ts";
 import {
@@ -26,7 +30,8 @@ import { readRequestJson } from "../request_json.ts";
 import { notFound } from "./datasets.ts";
 
 const ARROW = "application/vnd.apache.arrow.stream";
-type Format = "json" | "arrow" | "ndjson" | "csv";
+type Format = "json" | "arrow" | ExportFormat;
+const FORMATS: readonly string[] = ["json", "arrow", ...EXPORT_FORMATS];
 
 function format(req: Request): Format {
   // Most requests have no query string; parsing the URL only for one saves
@@ -36,11 +41,11 @@ function format(req: Request): Format {
   if (f === null) {
     return (req.headers.get("accept") ?? "").includes(ARROW) ? "arrow" : "json";
   }
-  if (f === "json" || f === "arrow" || f === "ndjson" || f === "csv") return f;
+  if (FORMATS.includes(f)) return f as Format;
   throw new ApiError(
     400,
     "invalid_format",
-    `format must be json, arrow, ndjson or csv, got ${
+    `format must be one of ${FORMATS.join(", ")}, got ${
       JSON.stringify(f.slice(0, 40))
     }`,
   );
@@ -86,7 +91,7 @@ export const query: Handler = async (ctx, req, params, signal) => {
     const tag = answerEtag(p, name, normalizedRequestKey(body), fmt);
     const cached = notModified(req, tag);
     if (cached) return cached;
-    if (fmt === "ndjson" || fmt === "csv") {
+    if (fmt !== "json" && fmt !== "arrow") {
       streaming = true;
       return exportResponse(ctx, p, plan, body.limit, fmt, tag, signal);
     }
@@ -135,7 +140,7 @@ function exportResponse(
   p: Published,
   pagePlan: QueryPlan,
   limit: number | null,
-  fmt: "ndjson" | "csv",
+  fmt: ExportFormat,
   tag: string,
   signal: AbortSignal,
 ): Response {
@@ -154,17 +159,28 @@ function exportResponse(
   signal.addEventListener("abort", onTimeout, { once: true });
   const batches = ctx.engine.stream(p.ds, plan, abort.signal)
     [Symbol.asyncIterator]();
-  let header = fmt === "csv";
-  const encode = fmt === "csv" ? encodeCsvBatch : encodeNdjsonBatch;
+  const encoder = exportEncoder(fmt, plan.output);
+  let started = false;
+  let finished = false;
   ctx.metrics.openExports++;
   const { body, ended } = ownedStream(
     async () => {
-      if (header) {
-        header = false;
-        return encodeCsvHeader(plan.output);
+      if (!started) {
+        started = true;
+        const head = encoder.start();
+        if (head) return head;
       }
-      const next = await batches.next();
-      return next.done ? null : encode(next.value);
+      // A batch may leave nothing to send yet (a Parquet row group filling).
+      while (!finished) {
+        const next = await batches.next();
+        if (next.done) {
+          finished = true;
+          return encoder.end();
+        }
+        const chunk = encoder.push(next.value);
+        if (chunk) return chunk;
+      }
+      return null;
     },
     async (end) => {
       signal.removeEventListener("abort", onTimeout);
@@ -184,9 +200,7 @@ function exportResponse(
   return markStreamed(
     new Response(body, {
       headers: {
-        "content-type": fmt === "csv"
-          ? "text/csv; charset=utf-8"
-          : "application/x-ndjson",
+        "content-type": EXPORT_MEDIA_TYPES[fmt],
         etag: tag,
         "x-dataset-version": String(p.version),
         "content-disposition": `attachment; filename="${p.ds.name}.${fmt}"`,

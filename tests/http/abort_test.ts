@@ -121,7 +121,7 @@ async function abortStorm(engine: EngineName): Promise<void> {
   try {
     const jobs: (() => Promise<void>)[] = [];
     for (let i = 0; i < 100; i++) {
-      const fmt = ["csv", "ndjson", "arrow"][i % 3]!;
+      const fmt = ["csv", "ndjson", "arrow", "parquet"][i % 4]!;
       const body = JSON.stringify(pick(BODIES));
       const enc = pick(ENCODINGS);
       const after = Math.floor(rnd() * 60);
