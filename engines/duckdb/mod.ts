@@ -1,1 +1,8 @@
 export { DuckDBEngine, type DuckDBEngineOptions } from "./engine.ts";
+export {
+  decodeColumns,
+  type DecodedColumn,
+  type DecodedTable,
+  type DecodeOptions,
+  type DecodeProgress,
+} from "./decode.ts";

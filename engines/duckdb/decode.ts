@@ -1,0 +1,360 @@
+/**
+ * A source decoded once, whole, into plain columns: DuckDB reads the
+ * parquet files (partition values, column mapping and deletion vectors
+ * applied as in the dataset's view) and hands every column over as typed
+ * arrays, with repeating strings as dictionary codes. Nothing DuckDB-shaped
+ * leaves this file, so an engine that keeps data in JS needs no other part
+ * of engines/duckdb.
+ */
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { ColumnValues, Field } from "../../data/types.ts";
+import type { ResolvedSource } from "../../sources/types.ts";
+import { RowsReader } from "./read.ts";
+import { literal, relationSql } from "./relation.ts";
+import { quoteIdent, ROW_FILE, ROW_NUM } from "./sql.ts";
+
+/** One decoded column, one entry per row in load order. */
+export interface DecodedColumn {
+  readonly field: Field;
+  /**
+   * The `ColumnVector` layout of `field.type` (data/types.ts), or, when
+   * `dictionary` is set, each row's Int32 code into it (-1 at null rows).
+   */
+  readonly values: ColumnValues;
+  /** 1 = a value, 0 = null; null when no row is null. */
+  readonly valid: Uint8Array | null;
+  /** Dictionary-encoded strings only: code → text, ascending in UTF-8 byte order. */
+  readonly dictionary?: string[];
+  /**
+   * String columns only: about how many distinct non-null values the column
+   * holds (HyperLogLog, within a few percent).
+   */
+  readonly distinct?: number;
+}
+
+/** A whole source as columns. */
+export interface DecodedTable {
+  readonly rows: number;
+  /** In `source.schema.fields` order. */
+  readonly columns: DecodedColumn[];
+  /**
+   * Rows are stored file by file in `source.files` order: file i holds rows
+   * `fileStarts[i]` up to `fileStarts[i + 1]` (one more entry: `rows`).
+   */
+  readonly fileStarts: Int32Array;
+  /** Milliseconds per step: counting rows, estimating distinct strings, building dictionaries, reading rows. */
+  readonly ms: {
+    count: number;
+    stats: number;
+    dictionaries: number;
+    read: number;
+  };
+}
+
+/** Where a decode is, reported after each slice of row groups. */
+export interface DecodeProgress {
+  rowsRead: number;
+  rows: number;
+  /** 1-based number of the slice just read, of `slices`. */
+  slice: number;
+  slices: number;
+}
+
+export interface DecodeOptions {
+  /**
+   * Called once the row count is known (deleted rows excluded), before any
+   * column is read: throw to stop, e.g. when the data would not fit a budget.
+   */
+  onCount?: (rows: number) => void;
+  /** Called after each slice of whole row groups (about 256k rows) is read. */
+  onProgress?: (progress: DecodeProgress) => void;
+  /**
+   * A string column whose distinct values are estimated at no more than this
+   * share of its rows comes back dictionary-encoded; others as `string[]`.
+   * Default 0.5; 0 never builds a dictionary.
+   */
+  dictionaryShare?: number;
+  /** Checked between slices; an abort stops the decode with its reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Decodes every row of `source` into plain columns, with no per-row string
+ * decoding for dictionary columns. DuckDB works on a private in-memory
+ * database in slices of whole row groups: a parallel `CREATE TABLE AS` per
+ * slice on one connection while the previous slice is copied chunk by chunk
+ * into preallocated arrays from the other, so it never holds more than two
+ * slices beside the returned columns.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DuckDBInstance } from "@duckdb/node-api";
+ * import { decodeColumns } from "./mod.ts";
+ * import { resolveSource } from "../../sources/resolve.ts";
+ *
+ * const path = `${await Deno.makeTempDir()}/t.parquet`;
+ * const db = await DuckDBInstance.create(":memory:");
+ * const c = await db.connect();
+ * await c.run(`COPY (SELECT i AS n, ['b', 'a', NULL][1 + i % 3] AS s
+ *   FROM range(10) t(i)) TO '${path}' (FORMAT parquet)`);
+ * c.closeSync();
+ * db.closeSync();
+ *
+ * const table = await decodeColumns(
+ *   await resolveSource({ name: "t", source: path }),
+ * );
+ * assert.equal(table.rows, 10);
+ * const [n, s] = table.columns;
+ * assert.deepEqual(Array.from(n!.values as BigInt64Array).slice(0, 3), [0n, 1n, 2n]);
+ * assert.deepEqual(s!.dictionary, ["a", "b"]);
+ * assert.deepEqual(Array.from(s!.values as Int32Array).slice(0, 3), [1, 0, -1]);
+ * ```
+ */
+export async function decodeColumns(
+  source: ResolvedSource,
+  options: DecodeOptions = {},
+): Promise<DecodedTable> {
+  const db = await DuckDBInstance.create(":memory:");
+  const conn = await db.connect();
+  try {
+    await conn.run("LOAD icu; SET TimeZone = 'UTC'");
+    return await decodeOn(db, conn, source, options);
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+async function decodeOn(
+  db: DuckDBInstance,
+  conn: DuckDBConnection,
+  source: ResolvedSource,
+  options: DecodeOptions,
+): Promise<DecodedTable> {
+  const fields = source.schema.fields;
+  const ms = { count: 0, stats: 0, dictionaries: 0, read: 0 };
+  let t = performance.now();
+  const lap = (k: keyof typeof ms) => {
+    const now = performance.now();
+    ms[k] = Math.round(now - t);
+    t = now;
+  };
+  const rel = `(${relationSql(source, source.files)})`;
+  const extents = await fileExtents(conn, rel, source.files.length);
+  const rows = extents.starts[source.files.length]!;
+  lap("count");
+  options.onCount?.(rows);
+  t = performance.now();
+  options.signal?.throwIfAborted();
+  const distinct = await approxDistinct(conn, rel, fields);
+  lap("stats");
+  const share = options.dictionaryShare ?? 0.5;
+  const enums = await enumColumns(conn, rel, fields, distinct, rows, share);
+  lap("dictionaries");
+  // Dictionary columns are read as their ENUM codes.
+  const cols = fields.map((f) => {
+    const e = enums.get(f.name);
+    const c = quoteIdent(f.name);
+    return e ? `enum_code(CAST(${c} AS ${e.type}))::INTEGER AS ${c}` : c;
+  });
+  const reader = new RowsReader(
+    fields.map((f) => enums.has(f.name) ? { ...f, type: CODE_TYPE } : f),
+    rows,
+  );
+  const parts = await slices(conn, source, extents);
+  // Temp tables are per connection: the second one builds slice k + 1
+  // while slice k is read from the first. A parallel CREATE TABLE AS then a
+  // plain scan beats one streaming query doing the casts on a single thread.
+  const conns = [conn, await db.connect()];
+  let next: Promise<unknown> | null = null;
+  try {
+    const build = (k: number) => {
+      const p = parts[k]!;
+      const done = conns[k % 2]!.run(
+        `CREATE OR REPLACE TEMP TABLE dp_load AS SELECT ${
+          cols.join(", ")
+        } FROM (${p.sql}) WHERE ${ROW_NUM} >= ${p.from} AND ${ROW_NUM} < ${p.to}`,
+      );
+      // Awaited in turn; a failure while the previous slice is read must
+      // not surface as an unhandled rejection.
+      done.catch(() => {});
+      return done;
+    };
+    next = parts.length > 0 ? build(0) : null;
+    for (let k = 0; k < parts.length; k++) {
+      await next;
+      options.signal?.throwIfAborted();
+      next = k + 1 < parts.length ? build(k + 1) : null;
+      const c = conns[k % 2]!;
+      await reader.read(await c.stream("SELECT * FROM dp_load"));
+      await c.run("DROP TABLE dp_load");
+      options.onProgress?.({
+        rowsRead: reader.filled,
+        rows,
+        slice: k + 1,
+        slices: parts.length,
+      });
+    }
+  } finally {
+    // A slice still being built must finish before its connection closes.
+    await next?.catch(() => {});
+    conns[1]!.closeSync();
+  }
+  const batch = reader.finish();
+  const columns = batch.columns.map((c, i): DecodedColumn => {
+    const field = fields[i]!;
+    const e = enums.get(field.name);
+    const n = distinct.get(field.name);
+    if (!e) {
+      return n === undefined
+        ? { field, values: c.values, valid: c.valid }
+        : { field, values: c.values, valid: c.valid, distinct: n };
+    }
+    const codes = c.values as Int32Array;
+    if (c.valid) {
+      for (let r = 0; r < rows; r++) if (!c.valid[r]) codes[r] = -1;
+    }
+    return {
+      field,
+      values: codes,
+      valid: c.valid,
+      dictionary: e.dict,
+      distinct: n,
+    };
+  });
+  lap("read");
+  return { rows, columns, fileStarts: extents.starts, ms };
+}
+
+let enumSeq = 0;
+
+/**
+ * Rows per slice, at least: whole row groups (a group cut in two would be
+ * decoded twice), enough of them that both DuckDB threads stay busy.
+ */
+const SLICE_ROWS = 1 << 18;
+
+/** Dictionary codes are read as this type (-1 never occurs: nulls are invalid). */
+const CODE_TYPE = { kind: "int", bits: 32, signed: true } as const;
+
+interface Extents {
+  /** Where each file's rows start in load order (ROW_FILE, ROW_NUM), then the total. */
+  starts: Int32Array;
+  /** Each file's physical row numbers end before this (deleted rows included). */
+  ends: Float64Array;
+}
+
+async function fileExtents(
+  conn: DuckDBConnection,
+  rel: string,
+  files: number,
+): Promise<Extents> {
+  const counts = new Int32Array(files);
+  const ends = new Float64Array(files);
+  const rows = (await conn.runAndReadAll(
+    `SELECT ${ROW_FILE}, count(*)::BIGINT, max(${ROW_NUM}) + 1 FROM ${rel} GROUP BY 1`,
+  )).getRows();
+  for (const [file, n, end] of rows) {
+    counts[Number(file)] = Number(n);
+    ends[Number(file)] = Number(end);
+  }
+  const starts = new Int32Array(files + 1);
+  for (let i = 0; i < files; i++) starts[i + 1] = starts[i]! + counts[i]!;
+  return { starts, ends };
+}
+
+interface Slice {
+  sql: string;
+  from: number;
+  to: number;
+}
+
+/** The source in load order as ranges of whole row groups of one file each. */
+async function slices(
+  conn: DuckDBConnection,
+  source: ResolvedSource,
+  extents: Extents,
+): Promise<Slice[]> {
+  const live = source.files.filter((_, i) => extents.ends[i]! > 0);
+  const groups = new Map<string, number[]>();
+  if (live.length > 0) {
+    const meta = await conn.runAndReadAll(
+      `SELECT file_name, row_group_id, any_value(row_group_num_rows)::BIGINT
+       FROM parquet_metadata([${live.map((f) => literal(f.path)).join(", ")}])
+       GROUP BY ALL ORDER BY 1, 2`,
+    );
+    for (const [file, , n] of meta.getRows()) {
+      const sizes = groups.get(String(file)) ?? [];
+      sizes.push(Number(n));
+      groups.set(String(file), sizes);
+    }
+  }
+  const out: Slice[] = [];
+  source.files.forEach((file, i) => {
+    const end = extents.ends[i]!;
+    if (end === 0) return;
+    const sql = relationSql(source, [file]);
+    let from = 0, to = 0;
+    for (const n of groups.get(file.path) ?? [end]) {
+      to += n;
+      if (to - from >= SLICE_ROWS) {
+        out.push({ sql, from, to });
+        from = to;
+      }
+    }
+    if (from < end) out.push({ sql, from, to: end });
+  });
+  return out;
+}
+
+/**
+ * Estimated distinct values per string column (HyperLogLog, one scan).
+ * Other columns get none: counting them exactly is cheaper for whoever
+ * needs it.
+ */
+async function approxDistinct(
+  conn: DuckDBConnection,
+  rel: string,
+  fields: Field[],
+): Promise<Map<string, number>> {
+  const flat = fields.filter((f) => f.type.kind === "string");
+  if (flat.length === 0) return new Map();
+  const row = (await conn.runAndReadAll(
+    `SELECT ${
+      flat.map((f) => `approx_count_distinct(${quoteIdent(f.name)})::BIGINT`)
+        .join(", ")
+    } FROM ${rel}`,
+  )).getRows()[0]!;
+  return new Map(flat.map((f, i) => [f.name, Number(row[i])]));
+}
+
+/**
+ * String columns whose values repeat get a DuckDB ENUM type whose values,
+ * in UTF-8 byte order, are the dictionary; returns column name → {type
+ * name, dictionary}.
+ */
+async function enumColumns(
+  conn: DuckDBConnection,
+  rel: string,
+  fields: Field[],
+  distinct: Map<string, number>,
+  rows: number,
+  share: number,
+): Promise<Map<string, { type: string; dict: string[] }>> {
+  const out = new Map<string, { type: string; dict: string[] }>();
+  for (const f of fields) {
+    if (f.type.kind !== "string" || rows === 0 || share <= 0) continue;
+    if ((distinct.get(f.name) ?? rows) > rows * share) continue;
+    const col = quoteIdent(f.name);
+    const type = `dp_enum_${++enumSeq}`;
+    await conn.run(
+      `CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${col} FROM ${rel} WHERE ${col} IS NOT NULL ORDER BY ${col})`,
+    );
+    const dict = (await conn.runAndReadAll(
+      `SELECT unnest(enum_range(NULL::${type}))::VARCHAR`,
+    )).getRows().map((r) => r[0] as string);
+    out.set(f.name, { type, dict });
+  }
+  return out;
+}
