@@ -109,9 +109,9 @@ export function valueWidth(t: DataType): number {
 }
 
 /**
- * A dictionary column from codes (invalid where `valid` is 0) and their
- * dictionary. A dictionary already in UTF-8 byte order (DuckDB sorts it so)
- * ranks as its codes, without a sort here.
+ * A dictionary column from codes (-1 where `valid` is 0) and their
+ * dictionary. A dictionary already in UTF-8 byte order (the decoder sorts it
+ * so) ranks as its codes, without a sort here.
  */
 export function dictionaryColumn(
   field: Field,
@@ -119,9 +119,6 @@ export function dictionaryColumn(
   codes: Int32Array,
   valid: Uint8Array | null,
 ): StoredColumn {
-  if (valid) {
-    for (let i = 0; i < codes.length; i++) if (!valid[i]) codes[i] = -1;
-  }
   let sorted = true;
   for (let i = 1; i < dict.length && sorted; i++) {
     sorted = compareUtf8(dict[i - 1]!, dict[i]!) < 0;
