@@ -75,6 +75,8 @@ function denseSlots(
     if (x < lo) lo = x;
     if (x > hi) hi = x;
   }
+  // No rows: no slots (lo..hi is empty).
+  if (n === 0) return new Int32Array(0);
   if (!(hi - lo < MAX_DENSE)) return undefined;
   const firstOf = new Int32Array(hi - lo + 1).fill(-1);
   for (let r = n - 1; r >= 0; r--) {
