@@ -86,7 +86,6 @@ export async function createApp(
     ),
   };
   for (const d of config.datasets) ctx.registry.add(d);
-  ctx.follower.start();
 
   const route = createRouter(ctx, auth, !authConfig.enabled);
   const timed = requestTimeout(config.request_timeout_ms);
@@ -152,6 +151,9 @@ export async function createApp(
   const watchers = new AbortController();
   async function loadAll(): Promise<void> {
     await Promise.all(config.datasets.map((d) => loadDataset(ctx, d.name)));
+    // Only now: the loads read the KV themselves, and a poll queued behind
+    // a thousand of their writes would look like an outage.
+    ctx.follower.start();
     for (const d of config.datasets) {
       if (!d.reload_interval_secs) continue;
       // Poll the listing only; reload (and re-read data) when it changed.

@@ -14,7 +14,7 @@ import type { Registry } from "./registry.ts";
 
 export const POLL_MS = 250;
 /** A KV read that has not answered in this long counts as an outage. */
-const READ_TIMEOUT_MS = 2_000;
+const READ_TIMEOUT_MS = 5_000;
 /** A failed follow is retried after this, doubling up to RETRY_MAX_MS. */
 const RETRY_MS = 1_000;
 const RETRY_MAX_MS = 60_000;
@@ -46,7 +46,9 @@ export class Follower {
     readonly follow: FollowFn,
   ) {}
 
+  /** Starts polling (once; later calls do nothing). */
   start(): void {
+    if (this.#unwatch || this.#stopped) return;
     this.#unwatch = this.store.watchEpoch(() => this.#wake());
     this.#schedule(0);
   }
