@@ -18,7 +18,7 @@ export type Backend = "duckdb" | "memory";
 export interface DatasetConfig {
   name: string;
   source: string;
-  format?: "parquet" | "delta";
+  format?: "parquet" | "delta" | "csv" | "ndjson";
   mode: "auto" | "none" | "list";
   description: string;
   s3?: S3Config;
@@ -265,7 +265,7 @@ function parseDataset(raw: unknown, i: number): DatasetConfig {
   if (o.format !== undefined) {
     ds.format = oneOf(
       o.format,
-      ["parquet", "delta"] as const,
+      ["parquet", "delta", "csv", "ndjson"] as const,
       `${path}.format`,
     );
   }
@@ -458,9 +458,9 @@ export function datasetFromArg(arg: string, i: number): DatasetConfig {
   const eq = arg.indexOf("=");
   const hasName = eq > 0 && !arg.slice(0, eq).includes("/");
   const source = hasName ? arg.slice(eq + 1) : arg;
-  const stem =
-    source.replace(/\/+$/, "").split("/").pop()!.replace(/\.parquet$/i, "")
-      .replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^[.-]+/, "") ||
+  const stem = source.replace(/\/+$/, "").split("/").pop()!
+    .replace(/\.(parquet|csv|tsv|ndjson|jsonl)(\.gz)?$/i, "")
+    .replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^[.-]+/, "") ||
     `dataset${i + 1}`;
   const name = hasName ? arg.slice(0, eq) : stem;
   return {

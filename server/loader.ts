@@ -51,8 +51,15 @@ interface Built {
 
 /** Resolves the source and builds the engine's dataset aside. */
 async function build(ctx: Context, d: DatasetConfig): Promise<Built> {
+  const cache = cacheDir(ctx.config);
   const source = await resolveSource(sourceSpec(d), {
-    cacheDir: `${cacheDir(ctx.config)}/s3-cache`,
+    cacheDir: `${cache}/s3-cache`,
+    // DuckDB reads CSV/NDJSON for either engine; loaded only when needed.
+    textToParquet: async (files) =>
+      (await import("../engines/duckdb/mod.ts")).textToParquet(
+        files,
+        `${cache}/text-cache`,
+      ),
   });
   const unknown = d.mode === "list"
     ? d.index_columns.filter((c) =>

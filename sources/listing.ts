@@ -26,11 +26,38 @@ export function dirPrefix(dir: string): string {
   return dir === "" || dir.endsWith("/") ? dir : `${dir}/`;
 }
 
+/** Which files of a directory a source holds, and how messages call them. */
+export interface FileKind {
+  /** Whether a path (relative to the directory) is one of the source's files. */
+  matches(relative: string): boolean;
+  /** e.g. ".parquet files" */
+  plural: string;
+}
+
+const PARQUET: FileKind = {
+  matches: (rel) => rel.endsWith(".parquet"),
+  plural: ".parquet files",
+};
+
 /** Lists the parquet objects `root` names in `store`; throws SourceError when there are none. */
-export async function listParquet(
+export function listParquet(
   store: ObjectStore,
   root: string,
   label: SourceLabel,
+): Promise<Listing> {
+  return listFiles(store, root, label, PARQUET);
+}
+
+/**
+ * Lists the objects `root` names in `store`: the file itself, a glob's
+ * matches, or a directory's files of `kind`; throws SourceError when there
+ * are none.
+ */
+export async function listFiles(
+  store: ObjectStore,
+  root: string,
+  label: SourceLabel,
+  kind: FileKind,
 ): Promise<Listing> {
   if (isGlob(root)) {
     const base = globRoot(root);
@@ -61,10 +88,10 @@ export async function listParquet(
   }
   const objects = all.filter((o) => {
     const rel = relativeTo(base, o.path);
-    return rel.endsWith(".parquet") && !isHidden(rel);
+    return kind.matches(rel) && !isHidden(rel);
   });
   if (objects.length === 0) {
-    throw sourceError(label.dataset, `no .parquet files in ${label.display}`);
+    throw sourceError(label.dataset, `no ${kind.plural} in ${label.display}`);
   }
   return { objects, relative: objects.map((o) => relativeTo(base, o.path)) };
 }

@@ -3,13 +3,15 @@
  * changes, without reading any data.
  */
 import { fingerprintOf } from "./fingerprint.ts";
-import { dirPrefix, listParquet } from "./listing.ts";
+import { dirPrefix, listFiles, listParquet } from "./listing.ts";
 import {
   isDeltaTable,
   locate,
   type ResolveOptions,
   type SourceSpec,
+  textFormat,
 } from "./resolve.ts";
+import { textKind } from "./text.ts";
 
 /**
  * A cheap fingerprint from listing and stat only. For plain parquet it
@@ -21,6 +23,12 @@ export async function listingFingerprint(
   opts: ResolveOptions = {},
 ): Promise<string> {
   const loc = await locate(spec, opts);
+  const text = textFormat(spec, loc);
+  if (text) {
+    return await fingerprintOf(
+      (await listFiles(loc.store, loc.root, loc.label, textKind(text))).objects,
+    );
+  }
   if (spec.format === "delta" || await isDeltaTable(loc)) {
     const root = loc.root.replace(/(.)\/+$/, "$1");
     return await fingerprintOf(

@@ -11,16 +11,25 @@ import { dirPrefix, type SourceLabel } from "./listing.ts";
 import { LocalStore } from "./local.ts";
 import { resolveParquet } from "./parquet.ts";
 import type { S3Config } from "./s3/config.ts";
+import {
+  resolveText,
+  type TextFormat,
+  textFormatOf,
+  type TextToParquet,
+} from "./text.ts";
 import type { ObjectStore, ResolvedSource } from "./types.ts";
 
-export type { S3Config };
+export type { S3Config, TextToParquet };
 
 export interface SourceSpec {
   name: string;
   /** A local file, directory or glob, or `s3://bucket/key-or-prefix`. */
   source: string;
-  /** Default: Delta when the source is a directory holding `_delta_log/`, else parquet. */
-  format?: "parquet" | "delta";
+  /**
+   * Default: Delta when the source is a directory holding `_delta_log/`,
+   * csv or ndjson when it ends in their extensions, else parquet.
+   */
+  format?: "parquet" | "delta" | TextFormat;
   s3?: S3Config;
   /** Delta time travel: this table version. */
   version?: number;
@@ -31,6 +40,8 @@ export interface SourceSpec {
 export interface ResolveOptions {
   /** Where S3 objects are cached as local files. */
   cacheDir?: string;
+  /** Reads csv and ndjson sources (text.ts); they are refused without it. */
+  textToParquet?: TextToParquet;
 }
 
 /** Where a source lives: its store, the root key/path in it, and how messages name it. */
@@ -58,6 +69,22 @@ export async function resolveSource(
   const loc = await locate(spec, opts);
   const timeTravel = spec.version !== undefined ||
     spec.timestamp !== undefined;
+  const text = textFormat(spec, loc);
+  if (text) {
+    if (timeTravel) {
+      throw sourceError(
+        spec.name,
+        `version and timestamp apply to Delta tables only, and this source is ${text}`,
+      );
+    }
+    return await resolveText(
+      loc.store,
+      loc.root,
+      loc.label,
+      text,
+      opts.textToParquet,
+    );
+  }
   if (spec.format === "delta" || await isDeltaTable(loc)) {
     if (spec.format === "parquet") {
       throw sourceError(
@@ -78,6 +105,12 @@ export async function resolveSource(
     );
   }
   return await resolveParquet(loc.store, loc.root, loc.label);
+}
+
+/** A text source's format: the config's, else the file's (or glob's) extension. */
+export function textFormat(spec: SourceSpec, loc: Location): TextFormat | null {
+  if (spec.format === "csv" || spec.format === "ndjson") return spec.format;
+  return spec.format === undefined ? textFormatOf(loc.root) : null;
 }
 
 /** The store and root of a source string; S3 code is loaded only for `s3://` sources. */

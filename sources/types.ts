@@ -56,7 +56,8 @@ export type NestedLayout =
   | { kind: "map"; key?: NestedLayout; value?: NestedLayout };
 
 export interface ResolvedSource {
-  format: "parquet" | "delta";
+  /** csv and ndjson sources are read from their parquet conversion (text.ts). */
+  format: "parquet" | "delta" | "csv" | "ndjson";
   files: SourceFile[];
   /** Every column: file columns, then partition columns, in answer order. */
   schema: Schema;

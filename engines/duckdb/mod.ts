@@ -6,3 +6,4 @@ export {
   type DecodeOptions,
   type DecodeProgress,
 } from "./decode.ts";
+export { textToParquet } from "./text.ts";
