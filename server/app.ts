@@ -84,6 +84,12 @@ export async function createApp(
       registry,
       (name, meta) => followDataset(ctx, name, meta),
     ),
+    // Loaded with the first text source only: most servers have none.
+    textToParquet: async (files) =>
+      (await import("../engines/duckdb/mod.ts")).textToParquet(
+        files,
+        `${cacheDir(config)}/text-cache`,
+      ),
   };
   for (const d of config.datasets) ctx.registry.add(d);
 

@@ -2,6 +2,7 @@
 import type { Authenticator } from "../auth/mod.ts";
 import type { Engine } from "../engines/engine.ts";
 import type { MetaStore } from "../store/kv.ts";
+import type { TextToParquet } from "../sources/resolve.ts";
 import type { ServerConfig } from "./config.ts";
 import type { Follower } from "./follow.ts";
 import type { Metrics } from "./metrics.ts";
@@ -16,6 +17,8 @@ export interface Context {
   metrics: Metrics;
   /** Follows reloads made by the other replicas sharing the KV. */
   follower: Follower;
+  /** Reads CSV/NDJSON sources (DuckDB's readers, whatever the engine). */
+  textToParquet: TextToParquet;
 }
 
 /** A handler gets the request, its path parameters and an abort signal tied to the request timeout. */

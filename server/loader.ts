@@ -51,15 +51,9 @@ interface Built {
 
 /** Resolves the source and builds the engine's dataset aside. */
 async function build(ctx: Context, d: DatasetConfig): Promise<Built> {
-  const cache = cacheDir(ctx.config);
   const source = await resolveSource(sourceSpec(d), {
-    cacheDir: `${cache}/s3-cache`,
-    // DuckDB reads CSV/NDJSON for either engine; loaded only when needed.
-    textToParquet: async (files) =>
-      (await import("../engines/duckdb/mod.ts")).textToParquet(
-        files,
-        `${cache}/text-cache`,
-      ),
+    cacheDir: `${cacheDir(ctx.config)}/s3-cache`,
+    textToParquet: ctx.textToParquet,
   });
   const unknown = d.mode === "list"
     ? d.index_columns.filter((c) =>
