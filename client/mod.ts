@@ -14,7 +14,7 @@
  * console.log(page.rows);
  * ```
  */
-import { type Table, tableFromIPC } from "apache-arrow";
+import type { Table } from "apache-arrow";
 
 export type Op =
   | "eq"
@@ -321,6 +321,9 @@ export class DataPressClient {
       body,
       { accept: ARROW },
     );
+    // Loaded on first use: pages that only read JSON (the browser UI) do
+    // not pay for initialising the Arrow library.
+    const { tableFromIPC } = await import("apache-arrow");
     return tableFromIPC(new Uint8Array(await res.arrayBuffer()));
   }
 
