@@ -164,5 +164,11 @@ export async function isDeltaTable(loc: Location): Promise<boolean> {
     const s = await Deno.stat(log).catch(() => null);
     return s?.isDirectory ?? false;
   }
+  // The source itself first: an object holds no _delta_log/, and a refusal
+  // (a wrong secret) then names what the user asked for, not the probe.
+  if (loc.root !== "") {
+    const self = await loc.store.stat(loc.root);
+    if (self && !loc.root.endsWith("/")) return false;
+  }
   return (await loc.store.list(`${log}/`)).length > 0;
 }
