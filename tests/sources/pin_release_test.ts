@@ -28,6 +28,8 @@ Deno.test("duckdb releases the pinned links of replaced and closed versions", as
     ...defaultConfig(),
     backend: "duckdb",
     kv: ":memory:",
+    // No grace: a replaced version closes as soon as its requests end.
+    version_grace_secs: 0,
     datasets: [{ ...datasetFromArg(root, 0), name: "t" }],
   }, { adminToken: "s3cret" });
   let closed = false;
