@@ -12,7 +12,7 @@ import { createCors } from "./cors.ts";
 import type { Context } from "./context.ts";
 import { renderError, streamEnd } from "./http.ts";
 import { Follower } from "./follow.ts";
-import { followDataset, loadDataset, sourceSpec } from "./loader.ts";
+import { followDataset, loadDataset, loadEach, sourceSpec } from "./loader.ts";
 import { watchFingerprint } from "../sources/poll.ts";
 import { log, logEnabled } from "./log.ts";
 import { Metrics } from "./metrics.ts";
@@ -156,7 +156,7 @@ export async function createApp(
 
   const watchers = new AbortController();
   async function loadAll(): Promise<void> {
-    await Promise.all(config.datasets.map((d) => loadDataset(ctx, d.name)));
+    await loadEach(ctx, config.datasets.map((d) => d.name));
     // Only now: the loads read the KV themselves, and a poll queued behind
     // a thousand of their writes would look like an outage.
     ctx.follower.start();

@@ -114,6 +114,33 @@ export function followDataset(
   });
 }
 
+/**
+ * Loads at most this many datasets at once at start: a thousand at once
+ * only queue on DuckDB and the KV while every load's memory is held
+ * together (1,000 small datasets: 3.3 → 2.1 s on DuckDB; 300 on the memory
+ * engine: peak RSS 624 → 218 MB).
+ */
+const LOAD_CONCURRENCY = 16;
+
+/** Loads every dataset in `names`; the first failure stops taking new ones and is thrown. */
+export async function loadEach(ctx: Context, names: string[]): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < names.length) {
+      try {
+        await loadDataset(ctx, names[next++]!);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(LOAD_CONCURRENCY, names.length) }, worker),
+  );
+}
+
 /** Loads (or reloads) one dataset; serialised per dataset. */
 export function loadDataset(ctx: Context, name: string): Promise<LoadResult> {
   const entry = ctx.registry.entries.get(name)!;
