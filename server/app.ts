@@ -4,6 +4,7 @@
  * serves it with Deno.serve.
  */
 import { createAuthenticator, validateAuthConfig } from "../auth/mod.ts";
+import { ApiError } from "../data/errors.ts";
 import type { Engine } from "../engines/engine.ts";
 import { MetaStore } from "../store/kv.ts";
 import { compressResponse, negotiate } from "./compress.ts";
@@ -125,6 +126,12 @@ export async function createApp(
   async function routed(req: Request): Promise<Response> {
     const started = performance.now();
     const abort = new AbortController();
+    // A client that goes away (closed socket, aborted fetch) stops the
+    // engine work of its request at once, as a timeout does; an export
+    // already streaming is stopped by its body's cancel instead.
+    const gone = () =>
+      abort.abort(new ApiError(499, "client_closed", "the client went away"));
+    req.signal.addEventListener("abort", gone, { once: true });
     let label = "unmatched";
     let res: Response;
     try {
@@ -149,6 +156,8 @@ export async function createApp(
       }
     } catch (e) {
       res = renderError(e);
+    } finally {
+      req.signal.removeEventListener("abort", gone);
     }
     observe(req, label, res.status, started);
     return res;
