@@ -1,14 +1,15 @@
 /**
  * A plain parquet source (file, directory, glob, hive tree) → ResolvedSource:
- * list, read every footer, type the hive partitions, unify the schemas.
+ * list, read every footer, type the hive partitions, unify the schemas,
+ * note the statistics a file's writer is known to get wrong.
  */
-import type { Schema } from "../data/types.ts";
 import { SourceError, sourceError } from "./errors.ts";
 import { fingerprintOf } from "./fingerprint.ts";
 import { readFooter } from "./footer.ts";
 import { hiveSegments, typePartitions } from "./hive.ts";
 import { listParquet, type SourceLabel } from "./listing.ts";
 import { parquetToSchema } from "./parquet_schema.ts";
+import { unreliableStatistics } from "./statistics.ts";
 import type { ObjectStore, ResolvedSource, SourceFile } from "./types.ts";
 import { unifySchemas } from "./unify.ts";
 
@@ -37,10 +38,17 @@ export async function resolveParquet(
   }
   const paths = await mapLimited(objects, (o) => store.localPath(o.path));
   const partitionNames = new Set(partitions.fields.map((f) => f.name));
-  const schemas = await mapLimited(paths, async (path, i): Promise<Schema> => {
+  const footers = await mapLimited(paths, async (path, i) => {
     try {
-      const { fields } = parquetToSchema((await readFooter(path)).schema);
-      return { fields: fields.filter((f) => !partitionNames.has(f.name)) };
+      const meta = await readFooter(path);
+      const { fields } = parquetToSchema(meta.schema);
+      const unreliable = unreliableStatistics(meta).filter((c) =>
+        !partitionNames.has(c)
+      );
+      return {
+        schema: { fields: fields.filter((f) => !partitionNames.has(f.name)) },
+        unreliable,
+      };
     } catch (e) {
       if (e instanceof SourceError) throw e;
       throw sourceError(
@@ -50,7 +58,7 @@ export async function resolveParquet(
       );
     }
   });
-  const unified = unifySchemas(schemas);
+  const unified = unifySchemas(footers.map((f) => f.schema));
   if ("column" in unified) {
     throw sourceError(
       label.dataset,
@@ -67,6 +75,8 @@ export async function resolveParquet(
     };
     const missing = unified.missing[i]!;
     if (missing.length > 0) file.missingColumns = missing;
+    const unreliable = footers[i]!.unreliable;
+    if (unreliable.length > 0) file.unreliableStats = unreliable;
     return file;
   });
   return {

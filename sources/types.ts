@@ -34,6 +34,12 @@ export interface SourceFile {
    * as nulls for its rows. Absent = the file holds every column.
    */
   missingColumns?: string[];
+  /**
+   * Columns whose min/max statistics in this file are known to be wrong
+   * (sources/statistics.ts names the writers' bugs); engines must not skip
+   * rows or row groups by them. Absent = every statistic can be trusted.
+   */
+  unreliableStats?: string[];
 }
 
 /**
@@ -59,7 +65,10 @@ export interface ResolvedSource {
   /** csv and ndjson sources are read from their parquet conversion (text.ts). */
   format: "parquet" | "delta" | "csv" | "ndjson";
   files: SourceFile[];
-  /** Every column: file columns, then partition columns, in answer order. */
+  /**
+   * Every column, in the order the source declares them (API.md "Column
+   * order"), which is the answer order.
+   */
   schema: Schema;
   /** The subset of `schema` whose values come from `partitionValues`. */
   partitionColumns: Field[];

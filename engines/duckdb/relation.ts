@@ -87,13 +87,17 @@ function fileSelect(
 ): string {
   const partitions = new Set(source.partitionColumns.map((f) => f.name));
   const missing = new Set(file.missingColumns ?? []);
+  const unreliable = new Set(file.unreliableStats ?? []);
   const cols = source.schema.fields.map((f) => {
     const name = quoteIdent(f.name);
     if (partitions.has(f.name)) {
       return `${constant(f, file.partitionValues[f.name])} AS ${name}`;
     }
     if (missing.has(f.name)) return `NULL::${duckType(f.type)} AS ${name}`;
-    const physical = quoteIdent(file.physicalNames?.[f.name] ?? f.name);
+    let physical = quoteIdent(file.physicalNames?.[f.name] ?? f.name);
+    // DuckDB knows no statistics of a TRY expression, so it neither prunes
+    // row groups nor folds filters by the file's wrong ones.
+    if (unreliable.has(f.name)) physical = `try(${physical})`;
     const layout = file.nestedLayouts?.[f.name];
     const value = layout ? logicalValue(physical, f.type, layout) : physical;
     return `CAST(${value} AS ${duckType(f.type)}) AS ${name}`;

@@ -3,12 +3,13 @@
  * same bytes, Arrow answers the same bytes, errors the same status and code.
  */
 import assert from "node:assert/strict";
-import { createApp } from "../../server/app.ts";
+import { type App, createApp } from "../../server/app.ts";
 import { datasetFromArg, defaultConfig } from "../../server/config.ts";
 import type { Case } from "./cases.ts";
 
-export async function compareEngines(path: string, all: Case[]): Promise<void> {
-  const apps = await Promise.all(
+/** The app of each engine serving `path` as dataset "fx", loaded; close them. */
+export async function engineApps(path: string): Promise<App[]> {
+  return await Promise.all(
     (["duckdb", "memory"] as const).map(async (backend) => {
       const app = await createApp({
         ...defaultConfig(),
@@ -20,6 +21,10 @@ export async function compareEngines(path: string, all: Case[]): Promise<void> {
       return app;
     }),
   );
+}
+
+export async function compareEngines(path: string, all: Case[]): Promise<void> {
+  const apps = await engineApps(path);
   const failures: string[] = [];
   try {
     for (const c of all) {
