@@ -32,7 +32,6 @@ const FIELD_PATHS = [
   "aggregations",
   "group_by",
   "limit",
-  "page_size",
 ];
 
 /** Whether the form shows this error beside one of its fields. */

@@ -1,4 +1,4 @@
-/** The query builder's entry point, bundled into ui/dist/app.js by build.ts. */
+/** The explorer's entry point, bundled into ui/dist/app.js by build.ts. */
 import { render } from "preact";
 import { App } from "./components/App.tsx";
 

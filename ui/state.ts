@@ -1,4 +1,7 @@
-/** The query builder's state and its round trip through the URL. */
+/**
+ * The explorer's query and its round trip through the URL. Paging is not
+ * part of it: the grid fetches pages as it scrolls.
+ */
 import type { Op, QueryBody } from "../client/mod.ts";
 
 export interface PredicateRow {
@@ -28,6 +31,7 @@ export function aggOutputName(a: AggRow): string {
 
 export interface UiState {
   dataset: string;
+  /** The columns shown, in order; empty for every column. */
   columns: string[];
   predicates: PredicateRow[];
   orderBy: OrderRow[];
@@ -35,8 +39,6 @@ export interface UiState {
   aggregations: AggRow[];
   distinct: boolean;
   limit: string;
-  page: number;
-  pageSize: number;
 }
 
 export function emptyState(dataset = ""): UiState {
@@ -49,8 +51,6 @@ export function emptyState(dataset = ""): UiState {
     aggregations: [],
     distinct: false,
     limit: "",
-    page: 1,
-    pageSize: 100,
   };
 }
 
@@ -113,9 +113,9 @@ function typedValue(type: string, raw: string): unknown {
   return raw;
 }
 
-/** The request body the state describes. */
+/** The request body the state describes, without paging. */
 export function toBody(s: UiState, types: Record<string, string>): QueryBody {
-  const body: QueryBody = { page: s.page, page_size: s.pageSize };
+  const body: QueryBody = {};
   if (s.groupBy.length > 0) {
     body.group_by = s.groupBy;
     body.aggregations = s.aggregations.map((a) => {
@@ -159,8 +159,43 @@ export function stateFromHash(hash: string): UiState | null {
   const q = new URLSearchParams(hash.replace(/^#/, "")).get("q");
   if (!q) return null;
   try {
-    return { ...emptyState(), ...JSON.parse(q) };
+    const parsed = JSON.parse(q);
+    const s = emptyState();
+    // Only known keys: links from older versions carried paging.
+    for (const k of Object.keys(s) as (keyof UiState)[]) {
+      if (k in parsed) (s as unknown as Record<string, unknown>)[k] = parsed[k];
+    }
+    return s;
   } catch {
     return null;
   }
+}
+
+/** Whether sorting, grouping, min and max apply to a column of this type (API.md). */
+export function orderable(type: string): boolean {
+  return type !== "binary" && !/^(list|struct|map)</.test(type);
+}
+
+/**
+ * The order after clicking a column's header: a click sorts by it alone
+ * (ascending, then descending, then unsorted); with shift it adds or
+ * cycles that key and keeps the others.
+ */
+export function nextOrder(
+  orderBy: OrderRow[],
+  col: string,
+  add: boolean,
+): OrderRow[] {
+  const at = orderBy.findIndex((o) => o.col === col);
+  const current = orderBy[at];
+  const next: OrderRow | null = !current
+    ? { col, dir: "asc" }
+    : current.dir === "asc"
+    ? { col, dir: "desc" }
+    : null;
+  if (!add) return next ? [next] : [];
+  if (!current) return [...orderBy, next!];
+  return next
+    ? orderBy.map((o, i) => i === at ? next : o)
+    : orderBy.filter((_, i) => i !== at);
 }

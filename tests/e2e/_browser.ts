@@ -26,6 +26,7 @@ if (haveChromium) await buildUi();
 /** `datapress serve ARGS` on a free port; resolves once it listens. */
 export async function startServer(
   args: string[],
+  env: Record<string, string> = {},
 ): Promise<{ url: string; child: Deno.ChildProcess }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -39,6 +40,7 @@ export async function startServer(
       "--kv",
       ":memory:",
     ],
+    env,
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -54,6 +56,18 @@ export async function startServer(
       return { url: m[1]!.replace(/\/$/, ""), child };
     }
   }
+}
+
+/** Waits until every dataset is loaded (readyz), at most `ms`. */
+export async function waitReady(url: string, ms = 60_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const res = await fetch(`${url}/readyz`).catch(() => null);
+    await res?.body?.cancel();
+    if (res?.ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} not ready after ${ms} ms`);
 }
 
 export async function stopServer(child: Deno.ChildProcess): Promise<void> {

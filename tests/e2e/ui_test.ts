@@ -1,4 +1,4 @@
-/** The query builder in a real headless Chromium against a real server. */
+/** The explorer's builder, URL state and page loads in a real headless Chromium against a real server. */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { DataPressClient } from "../../client/mod.ts";
@@ -48,24 +48,35 @@ async function newPage(browser: Browser): Promise<Page> {
   return page;
 }
 
-/** Opens `url` and waits until the first page of results shows. */
-async function openBuilder(browser: Browser, url: string): Promise<Page> {
+/** Opens `url` and waits until the first rows show. */
+async function openExplorer(browser: Browser, url: string): Promise<Page> {
   const page = await newPage(browser);
   await page.goto(url);
   await page.getByTestId("datasets").getByText("fx").waitFor();
-  await page.getByTestId("results").waitFor();
+  await firstRow(page);
   return page;
 }
 
+/** The first row's cells, once they are in. */
+async function firstRow(page: Page): Promise<string[]> {
+  const row = page.locator('[data-row="0"]');
+  await row.locator(".cell:not(.pending)").first().waitFor();
+  return await row.locator(".cell").allTextContents();
+}
+
+async function idle(page: Page): Promise<void> {
+  await page.getByTestId("run-status").getByText(/took/).waitFor();
+}
+
 browserTest(
-  "query builder: list, filter, order, group, error, paging, URL state",
+  "builder: filters and order, Enter runs; errors beside the field; back, forward and links replay the query",
   [],
   async ({ url, browser }) => {
     const shot = await screenshots("query-builder");
-    const page = await openBuilder(browser, `${url}/`);
+    const page = await openExplorer(browser, `${url}/`);
     await shot(page, "datasets");
 
-    // Two predicates and an order.
+    await page.getByTestId("builder-toggle").click();
     await page.getByTestId("add-filter").click();
     await page.getByTestId("add-filter").click();
     const preds = page.getByTestId("predicate");
@@ -74,101 +85,98 @@ browserTest(
     await preds.nth(0).locator("input").fill("TX");
     await preds.nth(1).locator("select").nth(0).selectOption("severity");
     await preds.nth(1).locator("select").nth(1).selectOption("gte");
-    await preds.nth(1).locator("input").fill("2");
     await page.getByTestId("add-order").click();
     const order = page.getByTestId("order").nth(0);
     await order.locator("select").nth(0).selectOption("id");
     await order.locator("select").nth(1).selectOption("desc");
-    await page.getByLabel("page size").fill("20");
-    await page.getByTestId("run").click();
-    await page.getByTestId("summary").getByText(/matching rows/).waitFor();
+    await preds.nth(1).locator("input").fill("2");
+    // Enter in a field runs the query.
+    await preds.nth(1).locator("input").press("Enter");
+    await page.getByTestId("filter-chip").nth(1).waitFor();
+    await idle(page);
     await shot(page, "filtered");
     const client = new DataPressClient(url);
+    const predicates = [{ col: "state", op: "eq" as const, val: "TX" }, {
+      col: "severity",
+      op: "gte" as const,
+      val: 2,
+    }];
     const expected = await client.queryJson("fx", {
-      predicates: [{ col: "state", op: "eq", val: "TX" }, {
-        col: "severity",
-        op: "gte",
-        val: 2,
-      }],
+      predicates,
       order_by: [{ col: "id", dir: "desc" }],
-      page_size: 20,
+      page_size: 5,
     });
-    const firstIds = await page.getByTestId("results").locator(
-      "tbody tr td:first-child",
-    ).allTextContents();
-    assert.deepEqual(firstIds, expected.rows.map((r) => String(r.id)));
-    const total = await client.count("fx", [{
-      col: "state",
-      op: "eq",
-      val: "TX",
-    }, { col: "severity", op: "gte", val: 2 }]);
-    await page.getByTestId("summary").getByText(
-      `${total.toLocaleString("en-US")} matching rows`,
-    ).waitFor();
-
-    // Paging.
-    const urlBefore = page.url();
-    await page.getByTestId("next").click();
-    await page.getByTestId("summary").getByText(/on page 2/).waitFor();
-    await shot(page, "page-2");
+    const ids = await page.locator("[data-row] .cell:nth-child(2)")
+      .allTextContents();
+    assert.deepEqual(ids.slice(0, 5), expected.rows.map((r) => String(r.id)));
+    const total = await client.count("fx", predicates);
+    assert.equal(
+      await page.getByTestId("total").textContent(),
+      `${total} rows`,
+    );
 
     // Back and forward walk the query history.
+    const filtered = page.url();
+    await page.getByTestId("header-score").locator("button.sort").click();
+    await page.locator('[data-testid="header-score"][aria-sort="ascending"]')
+      .waitFor();
+    await idle(page);
     await page.goBack();
-    assert.equal(page.url(), urlBefore);
-    await page.getByTestId("summary").getByText(/on page 1 /).waitFor();
+    assert.equal(page.url(), filtered);
+    await page.locator('[data-testid="header-id"][aria-sort="descending"]')
+      .waitFor();
+    await idle(page);
+    assert.equal((await firstRow(page))[0], String(expected.rows[0]!.id));
     await page.goForward();
-    await page.getByTestId("summary").getByText(/on page 2/).waitFor();
+    await page.locator('[data-testid="header-score"][aria-sort="ascending"]')
+      .waitFor();
 
-    // Reopen from the URL: same query, same page.
-    await page.goto(page.url());
-    await page.getByTestId("summary").getByText(/on page 2/).waitFor();
-    assert.equal(await page.getByTestId("predicate").count(), 2);
-    await shot(page, "reopened");
+    // A link replays the query in a new page: same filters (typed by
+    // column), same order.
+    const again = await newPage(browser);
+    await again.goto(filtered);
+    await again.getByTestId("filter-chip").nth(1).waitFor();
+    await idle(again);
+    assert.equal((await firstRow(again))[0], String(expected.rows[0]!.id));
+    assert.equal(
+      await again.getByTestId("total").textContent(),
+      `${total} rows`,
+    );
+    await shot(again, "reopened");
 
-    // Group and see the chart.
-    await page.goto(`${url}/`);
-    await page.getByTestId("results").waitFor();
-    await page.getByTestId("group-state").check();
-    await page.getByTestId("add-agg").click();
-    await page.getByTestId("run").click();
-    // One bar per state (five names and null).
-    await page.getByTestId("chart").locator("rect").nth(5).waitFor();
-    assert.equal(await page.getByTestId("chart").locator("rect").count(), 6);
-    await shot(page, "grouped");
-
-    // Provoke an error: the message shows next to the field it names.
-    await page.getByTestId("group-state").uncheck();
-    await page.getByTestId("add-filter").click();
-    const p = page.getByTestId("predicate").nth(0);
+    // An error shows next to the field it names.
+    await again.getByTestId("builder-toggle").click();
+    await again.getByTestId("add-filter").click();
+    const p = again.getByTestId("predicate").nth(2);
     await p.locator("select").nth(0).selectOption("id");
     await p.locator("select").nth(1).selectOption("in");
     await p.locator("input").fill("x, y");
-    await page.getByTestId("run").click();
+    await again.getByTestId("run").click();
     const fieldError = p.getByTestId("field-error");
     await fieldError.waitFor();
     assert.match(
       await fieldError.textContent() ?? "",
-      /predicates\[0\]\.val\[0\]: expected an integer/,
+      /predicates\[2\]\.val\[0\]: expected an integer/,
     );
-    await shot(page, "error");
+    await shot(again, "error");
   },
 );
 
 browserTest(
-  "query builder: a page load logs no console error (favicon included)",
+  "explorer: a page load logs no console error (favicon included)",
   [],
   async ({ url, browser }) => {
     const page = await newPage(browser);
     const errors = consoleErrors(page);
     await page.goto(`${url}/`);
-    await page.getByTestId("results").waitFor();
+    await firstRow(page);
     await page.waitForLoadState("networkidle");
     assert.deepEqual(errors, []);
   },
 );
 
 browserTest(
-  "query builder: under a prefix, with and without the trailing slash",
+  "explorer: under a prefix, with and without the trailing slash",
   ["--prefix", "/dp"],
   async ({ url, browser }) => {
     const shot = await screenshots("prefix");
@@ -177,7 +185,7 @@ browserTest(
       const errors = consoleErrors(page);
       await page.goto(`${url}${path}`);
       await page.getByTestId("datasets").getByText("fx").waitFor();
-      await page.getByTestId("results").locator("tbody td").first().waitFor();
+      assert.equal((await firstRow(page))[0], "0");
       await page.waitForLoadState("networkidle");
       await shot(page, `at-${path.replaceAll("/", "_")}`);
       assert.deepEqual(errors, [], path);
@@ -187,21 +195,23 @@ browserTest(
 );
 
 browserTest(
-  "query builder: clicking the open dataset starts a new query on it",
+  "explorer: clicking the open dataset starts a new query on it",
   [],
   async ({ url, browser }) => {
     const shot = await screenshots("reopen-dataset");
-    const page = await openBuilder(browser, `${url}/`);
-    await page.getByTestId("add-filter").click();
-    await page.getByTestId("predicate").nth(0).locator("input").fill("3");
-    await page.getByTestId("run").click();
-    await page.getByTestId("summary").getByText(/^1 rows on page 1/).waitFor();
+    const page = await openExplorer(browser, `${url}/`);
+    await page.getByTestId("menu-id").click();
+    await page.getByTestId("menu-filter").click();
+    await page.getByTestId("quick-filter").locator("input").fill("3");
+    await page.getByTestId("quick-filter-apply").click();
+    await page.getByTestId("total").getByText(/^1 rows$/).waitFor();
 
     await page.getByTestId("datasets").getByText("fx").click();
-    await page.getByTestId("summary").getByText(/^100 rows on page 1/)
-      .waitFor();
+    await page.getByTestId("total").getByText(/^500 rows$/).waitFor();
     await shot(page, "after-click");
     assert.equal(await page.getByTestId("schema").isVisible(), true);
+    assert.equal(await page.getByTestId("filter-chip").count(), 0);
+    await page.getByTestId("builder-toggle").click();
     assert.equal(await page.getByTestId("run").isVisible(), true);
     assert.equal(await page.getByTestId("predicate").count(), 0);
   },

@@ -9,7 +9,7 @@ export function ColumnChecks(
   },
 ) {
   return (
-    <div class="chips">
+    <div class="checks">
       {names.map((name) => (
         <label>
           <input

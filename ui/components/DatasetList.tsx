@@ -1,5 +1,6 @@
-/** The served datasets; choosing one starts a new query on it. */
+/** The datasets to choose from; choosing one (the open one too) starts a new query on it. */
 import type { DatasetInfo } from "../../client/mod.ts";
+import { formatCount } from "../format.ts";
 
 export function DatasetList(
   { datasets, active, onOpen }: {
@@ -11,20 +12,20 @@ export function DatasetList(
   return (
     <ul class="datasets" data-testid="datasets">
       {datasets.map((d) => (
-        <li class={d.name === active ? "active" : ""}>
-          <a
-            href="#"
-            onClick={(e) => {
-              e.preventDefault();
-              onOpen(d.name);
-            }}
+        <li key={d.name} class={d.name === active ? "active" : ""}>
+          <button
+            type="button"
+            title={d.description || d.name}
+            onClick={() =>
+              onOpen(d.name)}
           >
-            {d.name}
-          </a>
-          <span class="muted">
-            {d.rows?.toLocaleString() ?? "loading"} rows · {d.engine}
-          </span>
-          {d.description && <div class="muted">{d.description}</div>}
+            <div class="name">{d.name}</div>
+            <div class="muted">
+              {d.rows === null ? "loading" : `${formatCount(d.rows)} rows`}
+              {d.version !== null && ` · v${d.version}`}
+            </div>
+            {d.description && <div class="desc muted">{d.description}</div>}
+          </button>
         </li>
       ))}
     </ul>

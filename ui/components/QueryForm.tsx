@@ -1,4 +1,4 @@
-/** The query builder's form: every part of the request body, and Run. */
+/** The query builder's form: every part of the request body but paging, and Run. */
 import type { ApiErr } from "../api_error.ts";
 import { aggOutputName, type UiState } from "../state.ts";
 import { ColumnPicker } from "./ColumnPicker.tsx";
@@ -64,24 +64,12 @@ export function QueryForm(
               update({ limit: (e.target as HTMLInputElement).value })}
           />
         </label>
-        <label>
-          page size{" "}
-          <input
-            type="number"
-            min="1"
-            value={state.pageSize}
-            onInput={(e) =>
-              update({
-                pageSize: Number((e.target as HTMLInputElement).value) || 1,
-              })}
-          />
-        </label>
         <button type="submit" class="primary" data-testid="run">
           Run query
         </button>
+        <span class="muted">Enter runs · Esc cancels</span>
       </div>
       <FieldError err={err} path="limit" />
-      <FieldError err={err} path="page_size" />
     </form>
   );
 }

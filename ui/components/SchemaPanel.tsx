@@ -1,21 +1,25 @@
-/** The open dataset's columns: name, type, nullability and index. */
+/** The open dataset's columns and types; choosing one opens its profile. */
 import type { SchemaInfo } from "../../client/mod.ts";
+import type { Column } from "../row_source.ts";
 
-export function SchemaPanel({ schema }: { schema: SchemaInfo }) {
+export function SchemaPanel(
+  { schema, onProfile }: {
+    schema: SchemaInfo;
+    onProfile: (column: Column) => void;
+  },
+) {
   return (
-    <table class="schema" data-testid="schema">
-      <tbody>
-        {schema.columns.map((c) => (
-          <tr>
-            <td>{c.name}</td>
-            <td class="muted">
-              {c.type}
-              {c.nullable ? "" : " not null"}
-            </td>
-            <td>{c.indexed ? "indexed" : ""}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ul class="schema" data-testid="schema">
+      {schema.columns.map((c) => (
+        <li
+          key={c.name}
+          title={`Profile ${c.name}${c.indexed ? " (indexed)" : ""}`}
+          onClick={() => onProfile({ name: c.name, type: c.type })}
+        >
+          <span>{c.name}</span>
+          <span class="muted">{c.type}</span>
+        </li>
+      ))}
+    </ul>
   );
 }
