@@ -124,13 +124,9 @@ function columnData(col: ColumnVector, n: number): arrow.Data {
     case "decimal": {
       const src = col.values as bigint[];
       const words = new Uint32Array(n * 4);
-      const mask = (1n << 32n) - 1n;
       for (let i = 0; i < n; i++) {
-        let v = col.valid && !col.valid[i] ? 0n : BigInt.asUintN(128, src[i]!);
-        for (let w = 0; w < 4; w++) {
-          words[i * 4 + w] = Number(v & mask);
-          v >>= 32n;
-        }
+        if (col.valid && !col.valid[i]) continue;
+        words.set(decimalWords(src[i]!), i * 4);
       }
       return arrow.makeData({
         ...base,
@@ -171,6 +167,17 @@ function columnData(col: ColumnVector, n: number): arrow.Data {
   }
 }
 
+/** An unscaled decimal as Arrow's four little-endian 32-bit words (two's complement). */
+function decimalWords(unscaled: bigint): Uint32Array {
+  const words = new Uint32Array(4);
+  let v = BigInt.asUintN(128, unscaled);
+  for (let w = 0; w < 4; w++) {
+    words[w] = Number(v & 0xffffffffn);
+    v >>= 32n;
+  }
+  return words;
+}
+
 /** Nested values in the shapes apache-arrow's builders take. */
 function toArrowJs(t: DataType, v: NestedValue): unknown {
   if (v === null) return null;
@@ -194,7 +201,7 @@ function toArrowJs(t: DataType, v: NestedValue): unknown {
     case "date":
       return new Date(Number(v) * 86_400_000);
     case "decimal":
-      return v;
+      return decimalWords(v as bigint);
     case "int":
       return t.bits === 64 ? BigInt(v as bigint) : v;
     default:

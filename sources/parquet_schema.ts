@@ -30,7 +30,8 @@ function tree(elements: SchemaElement[]): Node {
   return build();
 }
 
-function leafType(e: SchemaElement): DataType {
+/** The type of the values of one primitive (leaf) schema element. */
+export function leafType(e: SchemaElement): DataType {
   const lt = e.logical_type;
   const ct = e.converted_type;
   if (lt?.type === "DECIMAL") {

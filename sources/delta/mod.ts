@@ -2,7 +2,7 @@
  * Delta Lake tables as a ResolvedSource: replays the log (checkpoints of
  * every kind, then commits), checks the protocol, and hands engines local
  * parquet files with typed partition values, deleted row positions and
- * physical column names.
+ * where each column lives in each file (added, renamed, widened).
  *
  * @example
  * ```ts
@@ -10,18 +10,11 @@
  * console.log(source.sourceVersion, source.files.length);
  * ```
  */
-import type { Field } from "../../data/types.ts";
-import type { ObjectStore, ResolvedSource, SourceFile } from "../types.ts";
-import { type AddAction, parseJsonActions } from "./actions.ts";
+import type { ObjectStore, ResolvedSource } from "../types.ts";
+import { parseJsonActions } from "./actions.ts";
 import { readCheckpoint } from "./checkpoint.ts";
-import {
-  type ColumnMappingMode,
-  columnMappingMode,
-  type FileColumns,
-  fileColumns,
-  parquetFooterSchema,
-  physicalName,
-} from "./column_mapping.ts";
+import { columnMappingMode } from "./column_mapping.ts";
+import { sourceFile } from "./data_file.ts";
 import { deletionVectorReader } from "./deletion_vector.ts";
 import { deltaError, DeltaFormatError } from "./failure.ts";
 import {
@@ -31,12 +24,11 @@ import {
   parseCheckpointHint,
   segmentsFor,
 } from "./log.ts";
-import { parsePartitionValue } from "./partition.ts";
-import { displayPath, resolveLogPath } from "./paths.ts";
 import { checkProtocol } from "./protocol.ts";
 import { applyActions, emptyState, type TableState } from "./replay.ts";
-import { type DeltaField, parseDeltaSchema, toField } from "./schema.ts";
+import { parseDeltaSchema, toField } from "./schema.ts";
 import { parseTimestampOption, versionAtTime } from "./time_travel.ts";
+import { checkTypeChanges } from "./type_widening.ts";
 
 export interface DeltaOptions {
   /** Dataset name, used in error messages. */
@@ -99,6 +91,7 @@ async function resolve(
   checkProtocol(state.protocol);
 
   const deltaFields = parseDeltaSchema(state.metadata.schemaString);
+  checkTypeChanges(deltaFields);
   const mode = columnMappingMode(state.metadata, state.protocol);
   const partitionNames = new Set(state.metadata.partitionColumns);
   const dataFields = deltaFields.filter((f) => !partitionNames.has(f.name));
@@ -112,7 +105,8 @@ async function resolve(
     return field;
   });
   const partitionColumns = partitionFields.map(toField);
-  const schema = { fields: [...dataFields.map(toField), ...partitionColumns] };
+  // Columns in the schema's order, partition columns where it puts them.
+  const schema = { fields: deltaFields.map(toField) };
 
   const adds = [...state.files.values()].sort((
     a,
@@ -235,72 +229,6 @@ async function replay(
   }
   for (const actions of await commits) applyActions(state, actions);
   return state;
-}
-
-interface FileContext {
-  partitionFields: DeltaField[];
-  partitionColumns: Field[];
-  dataFields: DeltaField[];
-  mode: ColumnMappingMode;
-  readDv: ReturnType<typeof deletionVectorReader>;
-}
-
-/** One live data file as engines need it. */
-async function sourceFile(
-  store: ObjectStore,
-  root: string,
-  add: AddAction,
-  ctx: FileContext,
-): Promise<SourceFile> {
-  const key = resolveLogPath(root, add.path);
-  if (key === null) {
-    throw new DeltaFormatError(`data file ${add.path} is not addressable`);
-  }
-  const shown = displayPath(root, key);
-  const path = await store.localPath(key);
-  // A log entry whose file is gone fails the load here, naming the file,
-  // instead of later inside an engine with a reason clients never see.
-  if (!(await Deno.stat(path).then((s) => s.isFile, () => false))) {
-    throw new DeltaFormatError(`data file ${shown} does not exist`);
-  }
-  const partitionValues: SourceFile["partitionValues"] = {};
-  ctx.partitionFields.forEach((field, i) => {
-    const text = add.partitionValues[physicalName(field, ctx.mode)] ?? null;
-    partitionValues[field.name] = parsePartitionValue(
-      text,
-      ctx.partitionColumns[i]!.type,
-    );
-  });
-  const file: SourceFile = { path, size: add.size, partitionValues };
-  if (add.deletionVector) {
-    file.deletedRows = await ctx.readDv(add.deletionVector, shown);
-  }
-  if (ctx.mode !== "none") {
-    const columns = await mappedColumns(path, shown, ctx.dataFields, ctx.mode);
-    file.physicalNames = columns.physicalNames;
-    if (columns.missing.length > 0) file.missingColumns = columns.missing;
-    if (Object.keys(columns.nestedLayouts).length > 0) {
-      file.nestedLayouts = columns.nestedLayouts;
-    }
-  }
-  return file;
-}
-
-/** Where the data columns live in one file of a column-mapped table. */
-async function mappedColumns(
-  path: string,
-  shown: string,
-  fields: DeltaField[],
-  mode: Exclude<ColumnMappingMode, "none">,
-): Promise<FileColumns> {
-  try {
-    return fileColumns(fields, await parquetFooterSchema(path), mode);
-  } catch (err) {
-    if (err instanceof DeltaFormatError) {
-      throw new DeltaFormatError(`data file ${shown}: ${err.message}`);
-    }
-    throw new DeltaFormatError(`data file ${shown} is not readable parquet`);
-  }
 }
 
 async function readIfPresent(

@@ -1,20 +1,43 @@
-/** Which tables this reader can read correctly, from their protocol action. */
+/**
+ * Which tables this reader can read correctly, from their protocol action.
+ * The reader features are the ones delta-kernel-rs knows
+ * (`kernel/src/table_features/mod.rs`); each is either handled here or
+ * refused with the reason a user sees.
+ */
 import type { ProtocolAction } from "./actions.ts";
 import { DeltaFormatError } from "./failure.ts";
 
-/**
- * Reader features whose data this reader handles. typeWidening only changes
- * a column to a wider type, which parquet readers already upcast on read.
- */
+/** Reader features whose data this reader handles. */
 export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set([
-  "deletionVectors",
   "columnMapping",
+  "deletionVectors",
   "timestampNtz",
-  "v2Checkpoint",
-  "vacuumProtocolCheck",
+  // Not a protocol name, but tables carry it; delta-kernel-rs reads it as
+  // timestampNtz.
+  "timestampWithoutTimezone",
   "typeWidening",
   "typeWidening-preview",
+  "v2Checkpoint",
+  // Only constrains VACUUM; readers need nothing.
+  "vacuumProtocolCheck",
 ]);
+
+const VARIANT = "variant columns are not supported";
+const CATALOG =
+  "its commits are ratified by a catalog, which this reader does not ask, so the log on storage may lack the latest ones";
+
+/** Reader features refused, with the reason shown to the user. */
+export const REFUSED_READER_FEATURES: Readonly<Record<string, string>> = {
+  catalogManaged: CATALOG,
+  "catalogOwned-preview": CATALOG,
+  variantType: VARIANT,
+  "variantType-preview": VARIANT,
+  variantShredding: VARIANT,
+  "variantShredding-preview": VARIANT,
+  geospatial: "geometry and geography columns are not supported",
+  "adaptiveMetadata-preview":
+    "its data files are listed in Iceberg adaptive metadata, which this reader does not read",
+};
 
 /** Throws a DeltaFormatError naming what is unsupported; returns when readable. */
 export function checkProtocol(protocol: ProtocolAction): void {
@@ -25,13 +48,14 @@ export function checkProtocol(protocol: ProtocolAction): void {
     );
   }
   if (minReaderVersion < 3) return;
-  const unsupported = (readerFeatures ?? []).filter((f) =>
+  const refused = (readerFeatures ?? []).filter((f) =>
     !SUPPORTED_READER_FEATURES.has(f)
+  ).map((f) =>
+    `unsupported reader feature "${f}": ${
+      Object.hasOwn(REFUSED_READER_FEATURES, f)
+        ? REFUSED_READER_FEATURES[f]
+        : "unknown to this reader"
+    }`
   );
-  if (unsupported.length > 0) {
-    const list = unsupported.map((f) => `"${f}"`).join(", ");
-    throw new DeltaFormatError(
-      `unsupported reader feature${unsupported.length > 1 ? "s" : ""} ${list}`,
-    );
-  }
+  if (refused.length > 0) throw new DeltaFormatError(refused.join("; "));
 }

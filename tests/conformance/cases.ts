@@ -237,3 +237,66 @@ export function cases(): Case[] {
   );
   return out;
 }
+
+/** Generic cases that fit any table: whole pages, counts, ordering and grouping on its first column. */
+export function tableCases(first: string, partition?: string): Case[] {
+  const out: Case[] = [
+    { name: "all rows", route: "query", body: { page_size: 5000 } },
+    { name: "count", route: "count", body: {} },
+    {
+      name: `order ${first}`,
+      route: "query",
+      body: { order_by: [{ col: first, dir: "desc" }], page_size: 50 },
+    },
+    {
+      name: `group ${first}`,
+      route: "query",
+      body: { group_by: [first], aggregations: [{ op: "count" }] },
+    },
+    {
+      name: `not null ${first}`,
+      route: "count",
+      body: { predicates: [{ col: first, op: "is_not_null" }] },
+    },
+  ];
+  if (partition) {
+    out.push(
+      {
+        name: "partition eq",
+        route: "query",
+        body: {
+          predicates: [{ col: partition, op: "eq", val: 2 }],
+          page_size: 500,
+        },
+      },
+      {
+        name: "partition in",
+        route: "count",
+        body: { predicates: [{ col: partition, op: "in", val: [1, 3] }] },
+      },
+      {
+        name: "partition null",
+        route: "count",
+        body: { predicates: [{ col: partition, op: "is_null" }] },
+      },
+      {
+        name: "partition order",
+        route: "query",
+        body: {
+          order_by: [{ col: partition }, { col: first }],
+          page_size: 100,
+          page: 2,
+        },
+      },
+      {
+        name: "partition group",
+        route: "query",
+        body: {
+          group_by: [partition],
+          aggregations: [{ op: "count" }, { op: "max", col: first }],
+        },
+      },
+    );
+  }
+  return out;
+}

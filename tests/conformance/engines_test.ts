@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { writeFixture } from "../_shared/fixture.ts";
-import { type Case, cases } from "./cases.ts";
+import { type Case, cases, tableCases } from "./cases.ts";
 import { compareEngines } from "./compare.ts";
 
 Deno.test("conformance: duckdb and memory engines answer alike", async () => {
@@ -77,69 +77,6 @@ Deno.test("conformance: mostly-distinct strings (kept undictionaried by the memo
   await compareEngines(path, uid);
 });
 
-/** Generic cases that fit any table: whole pages, counts, ordering and grouping on its first column. */
-function tableCases(first: string, partition?: string): Case[] {
-  const out: Case[] = [
-    { name: "all rows", route: "query", body: { page_size: 5000 } },
-    { name: "count", route: "count", body: {} },
-    {
-      name: `order ${first}`,
-      route: "query",
-      body: { order_by: [{ col: first, dir: "desc" }], page_size: 50 },
-    },
-    {
-      name: `group ${first}`,
-      route: "query",
-      body: { group_by: [first], aggregations: [{ op: "count" }] },
-    },
-    {
-      name: `not null ${first}`,
-      route: "count",
-      body: { predicates: [{ col: first, op: "is_not_null" }] },
-    },
-  ];
-  if (partition) {
-    out.push(
-      {
-        name: "partition eq",
-        route: "query",
-        body: {
-          predicates: [{ col: partition, op: "eq", val: 2 }],
-          page_size: 500,
-        },
-      },
-      {
-        name: "partition in",
-        route: "count",
-        body: { predicates: [{ col: partition, op: "in", val: [1, 3] }] },
-      },
-      {
-        name: "partition null",
-        route: "count",
-        body: { predicates: [{ col: partition, op: "is_null" }] },
-      },
-      {
-        name: "partition order",
-        route: "query",
-        body: {
-          order_by: [{ col: partition }, { col: first }],
-          page_size: 100,
-          page: 2,
-        },
-      },
-      {
-        name: "partition group",
-        route: "query",
-        body: {
-          group_by: [partition],
-          aggregations: [{ op: "count" }, { op: "max", col: first }],
-        },
-      },
-    );
-  }
-  return out;
-}
-
 Deno.test("conformance: hive-partitioned directory", async () => {
   const dir = await Deno.makeTempDir({ prefix: "datapress-hive-" });
   const { DuckDBInstance } = await import("@duckdb/node-api");
@@ -152,28 +89,4 @@ Deno.test("conformance: hive-partitioned directory", async () => {
   c.closeSync();
   db.closeSync();
   await compareEngines(dir, tableCases("id", "part"));
-});
-
-Deno.test("conformance: Delta tables (checkpoints, deletion vectors, column mapping)", async () => {
-  for (
-    const table of [
-      "dv-partitioned-with-checkpoint",
-      "table-with-dv-small",
-      "dv-with-columnmapping",
-      "column-mapping-name",
-      "column-mapping-id",
-      "multi-part-checkpoint",
-      "v2-checkpoint-parquet",
-      "partition-values",
-      "timestamp-ntz",
-      "decimals",
-    ]
-  ) {
-    const path =
-      new URL(`../fixtures/delta/${table}`, import.meta.url).pathname;
-    const expected = JSON.parse(
-      await Deno.readTextFile(`${path}/expected.json`),
-    );
-    await compareEngines(path, tableCases(expected.columns[0]));
-  }
 });
