@@ -1,7 +1,7 @@
 /**
  * Histogram bin edges for a column's [min, max], as values of the column's
- * own type, so bin bounds print like any other value and the counting
- * predicates compare exactly on every engine.
+ * own type, so bin bounds print like any other value and values compare
+ * with them exactly.
  *
  * Integer-valued types (integers, decimals at their scale, dates in days,
  * timestamps in their unit) get bins a whole number of units wide:
@@ -9,14 +9,18 @@
  * last, closed at max, may be narrower. Floats get 20 equal bins (one when
  * min = max).
  */
-import type { ColumnValues, DataType, Scalar } from "../../data/types.ts";
+import type { ColumnValues, DataType } from "../../data/types.ts";
 
 export const MAX_BINS = 20;
 
 /** A histogram's inner edges (ascending) and the column values of every bin's bounds. */
 export interface Bins {
-  /** Rows below `edges[k]` end bins 0..k; counting them gives every bin. */
-  edges: Scalar[];
+  /**
+   * Where bin k+1 starts, for k = 0 … bins − 2, in the layout a result
+   * column holds the type's values: bigint for 64-bit integers, timestamps
+   * and decimals (unscaled), number for the rest.
+   */
+  cuts: number[] | bigint[];
   /** lo and hi of each bin, interleaved: lo0, hi0, lo1, hi1, … */
   bounds: ColumnValues;
 }
@@ -52,15 +56,18 @@ function wholeBins(t: DataType, min: bigint, max: bigint): Bins {
   for (let k = 0; k < count; k++) {
     bounds.push(lo(k), k === count - 1 ? max : lo(k + 1));
   }
-  const edges: Scalar[] = [];
-  for (let k = 1; k < count; k++) edges.push(scalarOf(t, lo(k)));
-  return { edges, bounds: columnOf(t, bounds) };
+  const cuts: bigint[] = [];
+  for (let k = 1; k < count; k++) cuts.push(lo(k));
+  return {
+    cuts: bigValued(t) ? cuts : cuts.map(Number),
+    bounds: columnOf(t, bounds),
+  };
 }
 
-function scalarOf(t: DataType, v: bigint): Scalar {
-  if (t.kind === "decimal") return { unscaled: v, scale: t.scale };
-  if (t.kind === "timestamp" || (t.kind === "int" && t.bits === 64)) return v;
-  return Number(v);
+/** Types whose result columns hold bigints. */
+function bigValued(t: DataType): boolean {
+  return t.kind === "decimal" || t.kind === "timestamp" ||
+    (t.kind === "int" && t.bits === 64);
 }
 
 function columnOf(t: DataType, v: bigint[]): ColumnValues {
@@ -88,5 +95,5 @@ function floatBins(bits: 32 | 64, min: number, max: number): Bins {
   }
   const bounds: number[] = [];
   cuts.forEach((lo, k) => bounds.push(lo, cuts[k + 1] ?? max));
-  return { edges: cuts.slice(1), bounds: Float64Array.from(bounds) };
+  return { cuts: cuts.slice(1), bounds: Float64Array.from(bounds) };
 }

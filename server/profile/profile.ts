@@ -1,15 +1,16 @@
 /**
- * A column's profile, computed through the engine interface alone: counts
- * with predicates, one-row sorted queries for min and max, a group query for
- * the top values and a streamed scan for the distinct estimate. Engines
- * need nothing profile-specific, and answer alike because they answer these
- * plans alike.
+ * A column's profile, computed through the engine interface alone: a
+ * count of nulls, one-row sorted queries for min and max, a group query for
+ * the top values and one streamed scan of the column for the distinct
+ * estimate and the histogram. Engines need nothing profile-specific, and
+ * answer alike because they answer these plans alike.
  */
 import type { Engine, LoadedDataset } from "../../engines/engine.ts";
 import type { PlanPredicate, QueryPlan } from "../../query/types.ts";
 import type { ColumnVector, DataType, Field } from "../../data/types.ts";
-import { type Bins, bins, hasHistogram } from "./bins.ts";
+import { bins, hasHistogram } from "./bins.ts";
 import { DistinctSketch } from "./distinct.ts";
+import { BinCounter } from "./histogram.ts";
 
 export const TOP_VALUES = 10;
 
@@ -66,9 +67,6 @@ export async function profileColumn(
   const type = field.type;
   const notNull: PlanPredicate = { col, type, op: "is_not_null" };
 
-  const nulls = await engine.count(ds, [{ col, type, op: "is_null" }], signal);
-  const nonNull = ds.rows - nulls;
-
   /** The first non-null value in `dir` order among rows passing `extra`. */
   const extreme = async (dir: "asc" | "desc", extra: PlanPredicate[] = []) => {
     const b = await engine.query(
@@ -83,13 +81,10 @@ export async function profileColumn(
   };
 
   const sortable = orderable(type);
-  const min = sortable ? await extreme("asc") : null;
-  const max = sortable ? await extreme("desc") : null;
-
   const count = col === "count" ? "count_rows" : "count";
   const countField: Field = { name: count, type: INT64, nullable: false };
-  const top = sortable
-    ? await engine.query(
+  const topValues = () =>
+    engine.query(
       ds,
       plan("group", field, [notNull], {
         aggregations: [{ op: "count", col: null, alias: count, type: INT64 }],
@@ -98,37 +93,49 @@ export async function profileColumn(
         output: [field, countField],
       }),
       signal,
-    )
-    : { length: 0, columns: [emptyColumn(field), emptyColumn(countField)] };
+    );
+  // Independent, so an engine with a connection pool runs them side by side.
+  const [nulls, min, max, top] = await Promise.all([
+    engine.count(ds, [{ col, type, op: "is_null" }], signal),
+    sortable ? extreme("asc") : null,
+    sortable ? extreme("desc") : null,
+    sortable ? topValues() : {
+      length: 0,
+      columns: [emptyColumn(field), emptyColumn(countField)],
+    },
+  ]);
 
+  let range: { lo: number | bigint; hi: number | bigint } | null = null;
+  if (hasHistogram(type) && min && max) {
+    range = type.kind === "float"
+      ? await finiteRange(min, max, extreme)
+      : { lo: first(min), hi: first(max) };
+  }
+  const binned = range ? bins(type, range.lo, range.hi) : null;
+
+  // One pass over the column's values gives the distinct estimate and the
+  // bin counts.
   const sketch = new DistinctSketch();
+  const counter = binned ? new BinCounter(binned) : null;
   const scan = plan("rows", field, [notNull], {
     orderBy: [],
     take: Number.MAX_SAFE_INTEGER,
   });
   for await (const b of engine.stream(ds, scan, signal)) {
     sketch.addColumn(b.columns[0]!, b.length);
+    counter?.addColumn(b.columns[0]!, b.length);
   }
 
   let histogram: ColumnProfile["histogram"] = null;
-  if (hasHistogram(type)) {
-    const range = min && max && type.kind === "float"
-      ? await finiteRange(min, max, extreme)
-      : min && max
-      ? { lo: first(min), hi: first(max) }
-      : null;
-    histogram = range
-      ? await countBins(
-        engine,
-        ds,
-        field,
-        bins(type, range.lo, range.hi),
-        nonNull,
-        signal,
-      )
-      : { bounds: emptyColumn(field), counts: [] };
+  if (binned && counter) {
+    histogram = {
+      bounds: { field, values: binned.bounds, valid: null },
+      counts: counter.counts,
+    };
+  } else if (hasHistogram(type)) {
+    // No finite non-null value: no range to bin.
+    histogram = { bounds: emptyColumn(field), counts: [] };
   }
-
   return {
     field,
     rows: ds.rows,
@@ -178,25 +185,4 @@ async function finiteRange(
     hi = c ? first(c) as number : NaN;
   }
   return Number.isFinite(lo) && Number.isFinite(hi) ? { lo, hi } : null;
-}
-
-/** Bin counts from the rows below each inner edge. */
-async function countBins(
-  engine: Engine,
-  ds: LoadedDataset,
-  field: Field,
-  b: Bins,
-  nonNull: number,
-  signal: AbortSignal,
-): Promise<{ bounds: ColumnVector; counts: number[] }> {
-  const { name: col, type } = field;
-  const below = [0];
-  for (const value of b.edges) {
-    below.push(
-      await engine.count(ds, [{ col, type, op: "lt", value }], signal),
-    );
-  }
-  below.push(nonNull);
-  const counts = below.slice(1).map((n, k) => n - below[k]!);
-  return { bounds: { field, values: b.bounds, valid: null }, counts };
 }
