@@ -54,7 +54,7 @@ Deno.test("bin counter: exact edges, NaN and infinities in the end bins, nulls n
     {
       ...column(
         F64,
-        Float64Array.from([0, 0.5, 9.999, 10, NaN, -Infinity, Infinity, 7]),
+        Float64Array.from([0, 0.25, 9.999, 10, NaN, -Infinity, Infinity, 7]),
       ),
       valid: Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 0]),
     },
