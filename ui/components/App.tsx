@@ -18,20 +18,18 @@ import {
   type DatasetInfo,
   type SchemaInfo,
 } from "../../client/mod.ts";
-import { type ApiErr, besideField, errOf } from "../api_error.ts";
+import { besideField, errOf } from "../api_error.ts";
 import { BASE_URL } from "../base_url.ts";
-import { formatMs } from "../format.ts";
-import { type Column, isVersionChanged, RowSource } from "../row_source.ts";
+import type { Column } from "../row_source.ts";
 import { curlSnippet, queryUrl, typeScriptSnippet } from "../snippets.ts";
 import {
   aggOutputName,
   emptyState,
   nextOrder,
   stateFromHash,
-  stateToHash,
-  toBody,
   type UiState,
 } from "../state.ts";
+import { useRuns } from "../use_runs.ts";
 import { BuilderPanel } from "./BuilderPanel.tsx";
 import { CellDetail } from "./CellDetail.tsx";
 import { ExportMenu } from "./ExportMenu.tsx";
@@ -50,17 +48,6 @@ const TOKEN_KEY = "datapress-token";
 /** How long copied code stays on screen. */
 const COPIED_MS = 4000;
 
-/** A query on its way: cancelling aborts its requests, and the server stops their work. */
-interface Running {
-  state: UiState;
-  source: RowSource;
-  ctrl: AbortController;
-  startedAt: number;
-}
-
-/** The measure each query takes once its first rows are painted (e.g. `dp:sort`). */
-const marks = new WeakMap<RowSource, string>();
-
 function typesOf(schema: SchemaInfo | null): Record<string, string> {
   return Object.fromEntries(
     (schema?.columns ?? []).map((c) => [c.name, c.type]),
@@ -76,20 +63,8 @@ export function App() {
   const [datasets, setDatasets] = useState<DatasetInfo[]>([]);
   const [needToken, setNeedToken] = useState(false);
   const [loadedSchema, setSchema] = useState<SchemaInfo | null>(null);
-  const [state, setState] = useState<UiState>(() =>
-    stateFromHash(location.hash) ?? emptyState()
-  );
-  /** The answer on screen and the query it answers. */
-  const [shown, setShown] = useState<
-    { source: RowSource; state: UiState } | null
-  >(
-    null,
-  );
-  const [, setTick] = useState(0);
-  const [runningSince, setRunningSince] = useState<number | null>(null);
-  const [lastMs, setLastMs] = useState<number | null>(null);
-  const [err, setErr] = useState<ApiErr | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const schemaRef = useRef(loadedSchema);
+  schemaRef.current = loadedSchema;
   const [builderOpen, setBuilderOpen] = useState(false);
   const [menu, setMenu] = useState<{ column: Column; at: DOMRect } | null>(
     null,
@@ -99,12 +74,26 @@ export function App() {
   const [jump, setJump] = useState<{ row: number; nonce: number } | null>(null);
   const [copied, setCopied] = useState("");
 
-  // Callbacks of requests and listeners outlive renders; refs give them the latest.
-  const running = useRef<Running | null>(null);
-  const shownRef = useRef(shown);
-  shownRef.current = shown;
-  const schemaRef = useRef(loadedSchema);
-  schemaRef.current = loadedSchema;
+  const {
+    state,
+    shown,
+    runningSince,
+    lastMs,
+    err,
+    setErr,
+    notice,
+    setNotice,
+    run,
+    cancel,
+  } = useRuns(
+    client,
+    (dataset) =>
+      typesOf(
+        schemaRef.current?.dataset === dataset ? schemaRef.current : null,
+      ),
+    // An error about a field of the body shows beside that field.
+    (problem) => besideField(problem) && setBuilderOpen(true),
+  );
   /** A query from the URL whose filters wait for the column types. */
   const waiting = useRef<UiState | null>(null);
 
@@ -115,96 +104,6 @@ export function App() {
     schema,
   ]);
   const types = useMemo(() => typesOf(schema), [schema]);
-
-  function run(
-    s: UiState,
-    opts: { push?: boolean; mark?: string; notice?: string } = {},
-  ) {
-    const hash = stateToHash(s);
-    if (location.hash !== hash) {
-      if (opts.push ?? true) history.pushState(null, "", hash);
-      else history.replaceState(null, "", hash);
-    }
-    const previous = running.current;
-    if (previous) {
-      previous.ctrl.abort();
-      if (previous.source !== shownRef.current?.source) previous.source.close();
-    }
-    setState(s);
-    setErr(null);
-    setNotice(opts.notice ?? null);
-    setMenu(null);
-    const sch = schemaRef.current;
-    const ctrl = new AbortController();
-    const me: Running = {
-      state: s,
-      ctrl,
-      startedAt: performance.now(),
-      source: new RowSource(
-        client,
-        s.dataset,
-        toBody(s, sch?.dataset === s.dataset ? typesOf(sch) : {}),
-        {
-          onChange: () => {
-            if (shownRef.current?.source === me.source) setTick((t) => t + 1);
-            else if (running.current === me && !ctrl.signal.aborted) {
-              shownRef.current?.source.close();
-              const next = { source: me.source, state: s };
-              shownRef.current = next;
-              setShown(next);
-            }
-          },
-          onError: (e) => pageFailed(me.source, e),
-        },
-      ),
-    };
-    if (opts.mark) marks.set(me.source, opts.mark);
-    running.current = me;
-    setRunningSince(me.startedAt);
-    me.source.start(ctrl.signal).then(() => {
-      if (running.current !== me) return;
-      running.current = null;
-      setRunningSince(null);
-      setLastMs(performance.now() - me.startedAt);
-    }).catch((e) => {
-      if (running.current !== me) return;
-      running.current = null;
-      setRunningSince(null);
-      if (ctrl.signal.aborted) {
-        setNotice(
-          `Cancelled after ${formatMs(performance.now() - me.startedAt)}`,
-        );
-        const back = shownRef.current;
-        if (back && back.source !== me.source) {
-          me.source.close();
-          setState(back.state);
-          history.replaceState(null, "", stateToHash(back.state));
-        }
-        return;
-      }
-      const problem = errOf(e);
-      setErr(problem);
-      if (besideField(problem)) setBuilderOpen(true);
-    });
-  }
-
-  function pageFailed(source: RowSource, e: unknown) {
-    const now = shownRef.current;
-    if (now?.source !== source) return;
-    if (isVersionChanged(e)) {
-      const v = (e as DataPressHTTPError).payload?.error.current_version;
-      run(now.state, {
-        push: false,
-        notice: `The dataset changed${
-          v === undefined ? "" : ` to version ${v}`
-        } while you scrolled: the grid was reloaded from the top.`,
-      });
-    } else setErr(errOf(e));
-  }
-
-  function cancel() {
-    running.current?.ctrl.abort();
-  }
 
   // First load: the URL's query, else the first dataset. Layout effects
   // run right after the first render, not a frame later: the first rows
@@ -243,40 +142,11 @@ export function App() {
     }).catch((e) => setErr(errOf(e)));
   }, [client, state.dataset]);
 
-  useEffect(() => {
-    const onPop = () => {
-      const s = stateFromHash(location.hash);
-      if (s) runRef.current(s, { push: false });
-    };
-    addEventListener("popstate", onPop);
-    return () => removeEventListener("popstate", onPop);
-  }, []);
-
-  // Painted means the frame after the commit that showed the rows.
-  useEffect(() => {
-    if (!shown) return;
-    const source = shown.source;
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        if (performance.getEntriesByName("dp:first-rows").length === 0) {
-          performance.mark("dp:first-rows");
-        }
-        const mark = marks.get(source);
-        if (mark) {
-          marks.delete(source);
-          performance.measure(mark, `${mark}:start`);
-        }
-      })
-    );
-  }, [shown]);
-
-  const runRef = useRef(run);
-  runRef.current = run;
   const keys = useRef<(e: KeyboardEvent) => void>(() => {});
   keys.current = (e) => {
     if (e.key === "Escape") {
-      if (running.current) cancel();
-      else if (detail) setDetail(null);
+      if (cancel()) return;
+      if (detail) setDetail(null);
       else if (menu) setMenu(null);
       else if (profileOf) setProfileOf(null);
     } else if (e.key === "Enter" && !e.defaultPrevented) {
@@ -302,6 +172,9 @@ export function App() {
       setTimeout(() => setCopied(""), COPIED_MS);
     }
   }
+
+  // A new query closes the column menu it came from.
+  useEffect(() => setMenu(null), [state]);
 
   const update = (patch: Partial<UiState>) => run({ ...state, ...patch });
   const grouped = (shown?.state.groupBy.length ?? 0) > 0;
