@@ -6,9 +6,10 @@
  * booleans, dictionary and mostly-distinct strings, decimals, nulls in all.
  * DuckDB's answers are the reference.
  */
+import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { Case } from "./cases.ts";
-import { compareEngines } from "./compare.ts";
+import { compareEngines, engineApps } from "./compare.ts";
 
 const ROWS = 12_000;
 
@@ -194,4 +195,21 @@ Deno.test("conformance: seeded random groups, top-k pages and predicates agree",
     ...SIGNED_ZERO,
     ...randomCases(20261125, 150),
   ]);
+});
+
+Deno.test("conformance: column profiles of the random fixture are the same bytes", async () => {
+  const apps = await engineApps(await writeRandomFixture());
+  try {
+    for (const col of KEYS) {
+      const [d, m] = await Promise.all(apps.map(async (app) => {
+        const res = await app.handler(
+          new Request(`http://local/api/v1/datasets/fx/columns/${col}/profile`),
+        );
+        return `${res.status} ${await res.text()}`;
+      }));
+      assert.equal(m, d, col);
+    }
+  } finally {
+    for (const app of apps) await app.close();
+  }
 });
