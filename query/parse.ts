@@ -1,91 +1,92 @@
 /**
- * JSON body → typed request. Checks shapes only (keys, types, ranges); the
- * schema is consulted later by `plan.ts`. Every failure is a 400 ApiError
- * whose `path` points into the body, so a typo never silently matches all.
+ * JSON body → typed request, by walking the definitions of
+ * request_defs.ts (the same tables server/openapi.ts publishes). Checks
+ * shapes only (keys, types, ranges); the schema is consulted later by
+ * `plan.ts`. Every failure is a 400 ApiError whose `path` points into the
+ * body, so a typo never silently matches all.
  */
 import { ApiError } from "../data/errors.ts";
 import {
-  AGG_OPS,
-  type AggOp,
-  type CountRequest,
-  type Op,
-  OPS,
-  type QueryRequest,
-  type RequestAggregation,
-  type RequestOrderBy,
-  type RequestPredicate,
-} from "./types.ts";
+  COUNT_BODY,
+  type Def,
+  type ObjectDef,
+  PREDICATE,
+  QUERY_BODY,
+  VAL_BY_OP,
+} from "./request_defs.ts";
+import type { CountRequest, Op, QueryRequest } from "./types.ts";
 
-/** Caps on list sizes: a request past these is a mistake or an attack. */
-export const MAX_LIST = 1_000;
-export const MAX_IN_VALUES = 10_000;
-export const DEFAULT_PAGE_SIZE = 1000;
-
-const QUERY_KEYS = [
-  "columns",
-  "predicates",
-  "order_by",
-  "group_by",
-  "aggregations",
-  "distinct",
-  "limit",
-  "page",
-  "page_size",
-  "version",
-] as const;
-const COUNT_KEYS = ["predicates", "version"] as const;
+export { DEFAULT_PAGE_SIZE, MAX_IN_VALUES, MAX_LIST } from "./request_defs.ts";
 
 /** Parses a query body; throws ApiError(400) naming the offending path. */
 export function parseQueryBody(body: unknown): QueryRequest {
-  const obj = asObject(body, "", "the query body");
-  checkKeys(obj, QUERY_KEYS, "");
-  return {
-    columns: stringList(obj.columns, "columns"),
-    predicates: list(obj.predicates, "predicates", MAX_LIST).map(
-      parsePredicate,
-    ),
-    order_by: list(obj.order_by, "order_by", MAX_LIST).map(parseOrderBy),
-    group_by: stringList(obj.group_by, "group_by"),
-    aggregations: list(obj.aggregations, "aggregations", MAX_LIST).map(
-      parseAggregation,
-    ),
-    distinct: optionalBool(obj.distinct, "distinct") ?? false,
-    limit: obj.limit === undefined || obj.limit === null
-      ? null
-      : integer(obj.limit, "limit", 0),
-    page: obj.page === undefined ? 1 : integer(obj.page, "page", 1),
-    page_size: obj.page_size === undefined
-      ? DEFAULT_PAGE_SIZE
-      : integer(obj.page_size, "page_size", 1),
-    version: pinnedVersion(obj.version),
-  };
-}
-
-/** `version` pins a request to a dataset version (API.md): absent, or a positive integer. */
-function pinnedVersion(v: unknown): number | undefined {
-  return v === undefined || v === null ? undefined : integer(v, "version", 1);
+  return parseObject(QUERY_BODY, body, "") as unknown as QueryRequest;
 }
 
 /** Parses a count body (`{}` or `{"predicates": [...]}`). */
 export function parseCountBody(body: unknown): CountRequest {
-  const obj = asObject(body, "", "the count body");
-  checkKeys(obj, COUNT_KEYS, "");
-  return {
-    predicates: list(obj.predicates, "predicates", MAX_LIST).map(
-      parsePredicate,
-    ),
-    version: pinnedVersion(obj.version),
-  };
+  return parseObject(COUNT_BODY, body, "") as unknown as CountRequest;
 }
 
-function parsePredicate(raw: unknown, i: number): RequestPredicate {
-  const path = `predicates[${i}]`;
-  const obj = asObject(raw, path, "a predicate");
-  checkKeys(obj, ["col", "op", "val"], path);
-  const col = nonEmptyString(obj.col, `${path}.col`);
-  const op = oneOf<Op>(obj.op, OPS, `${path}.op`);
+const at = (path: string, key: string) => path ? `${path}.${key}` : key;
+
+/** `raw` checked against an object definition, defaults filled in. */
+function parseObject(
+  def: ObjectDef,
+  raw: unknown,
+  path: string,
+): Record<string, unknown> {
+  const obj = asObject(raw, path, def.what);
+  checkKeys(obj, Object.keys(def.properties), path);
+  if (def === PREDICATE) return parsePredicate(obj, path);
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(def.properties)) {
+    let v = obj[key];
+    if (v === null && field.nullable) v = undefined;
+    if (v === undefined) {
+      if (field.optional) continue;
+      if (field.default !== undefined) {
+        out[key] = Array.isArray(field.default) ? [] : field.default;
+        continue;
+      }
+    }
+    out[key] = parseValue(field, v, at(path, key));
+  }
+  return out;
+}
+
+function parseValue(def: Def, v: unknown, path: string): unknown {
+  switch (def.type) {
+    case "string":
+      return def.enum ? oneOf(v, def.enum, path) : nonEmptyString(v, path);
+    case "integer":
+      return integer(v, path, def.minimum);
+    case "boolean":
+      if (typeof v !== "boolean") {
+        throw bad(path, `must be true or false, got ${describe(v)}`);
+      }
+      return v;
+    case "array":
+      return list(v, path, def.maxItems).map((x, i) =>
+        parseValue(def.items, x, `${path}[${i}]`)
+      );
+    case "object":
+      return parseObject(def, v, path);
+    case "val":
+      throw new Error("val is checked with its predicate's op");
+  }
+}
+
+/** `{col, op, val}`: which `val` is allowed depends on `op` (VAL_BY_OP). */
+function parsePredicate(
+  obj: Record<string, unknown>,
+  path: string,
+): Record<string, unknown> {
+  const col = parseValue(PREDICATE.properties.col!, obj.col, `${path}.col`);
+  const op = parseValue(PREDICATE.properties.op!, obj.op, `${path}.op`) as Op;
+  const want = VAL_BY_OP[op];
   const has = Object.hasOwn(obj, "val");
-  if (op === "is_null" || op === "is_not_null") {
+  if (want === null) {
     if (has) {
       throw bad(`${path}.val`, `op "${op}" takes no val; remove "val"`);
     }
@@ -102,16 +103,16 @@ function parsePredicate(raw: unknown, i: number): RequestPredicate {
       : "";
     throw bad(`${path}.val`, `val must not be null for op "${op}"${hint}`);
   }
-  if (op === "in") {
-    const values = list(obj.val, `${path}.val`, MAX_IN_VALUES);
-    if (values.length === 0) {
-      throw bad(`${path}.val`, 'op "in" needs a non-empty array');
+  if (want.type === "array") {
+    const values = list(obj.val, `${path}.val`, want.maxItems);
+    if (values.length < want.minItems) {
+      throw bad(`${path}.val`, `op "${op}" needs a non-empty array`);
     }
     values.forEach((v, j) => {
       if (v === null || typeof v === "object") {
         throw bad(
           `${path}.val[${j}]`,
-          "in values must be strings, numbers or booleans",
+          `${op} values must be strings, numbers or booleans`,
         );
       }
     });
@@ -123,38 +124,10 @@ function parsePredicate(raw: unknown, i: number): RequestPredicate {
       `val for op "${op}" must be a string, number or boolean`,
     );
   }
-  if ((op === "like" || op === "ilike") && typeof obj.val !== "string") {
+  if (want.type === "string" && typeof obj.val !== "string") {
     throw bad(`${path}.val`, `op "${op}" takes a string pattern`);
   }
   return { col, op, val: obj.val };
-}
-
-function parseOrderBy(raw: unknown, i: number): RequestOrderBy {
-  const path = `order_by[${i}]`;
-  const obj = asObject(raw, path, "an order_by entry");
-  checkKeys(obj, ["col", "dir"], path);
-  return {
-    col: nonEmptyString(obj.col, `${path}.col`),
-    dir: obj.dir === undefined
-      ? "asc"
-      : oneOf(obj.dir, ["asc", "desc"] as const, `${path}.dir`),
-  };
-}
-
-function parseAggregation(raw: unknown, i: number): RequestAggregation {
-  const path = `aggregations[${i}]`;
-  const obj = asObject(raw, path, "an aggregation");
-  checkKeys(obj, ["col", "op", "alias"], path);
-  const agg: RequestAggregation = {
-    op: oneOf<AggOp>(obj.op, AGG_OPS, `${path}.op`),
-  };
-  if (obj.col !== undefined && obj.col !== null) {
-    agg.col = nonEmptyString(obj.col, `${path}.col`);
-  }
-  if (obj.alias !== undefined && obj.alias !== null) {
-    agg.alias = nonEmptyString(obj.alias, `${path}.alias`);
-  }
-  return agg;
 }
 
 function asObject(
@@ -197,23 +170,9 @@ function list(v: unknown, path: string, max: number): unknown[] {
   return v;
 }
 
-function stringList(v: unknown, path: string): string[] {
-  return list(v, path, MAX_LIST).map((s, i) =>
-    nonEmptyString(s, `${path}[${i}]`)
-  );
-}
-
 function nonEmptyString(v: unknown, path: string): string {
   if (typeof v !== "string" || v.length === 0) {
     throw bad(path, `must be a non-empty string, got ${describe(v)}`);
-  }
-  return v;
-}
-
-function optionalBool(v: unknown, path: string): boolean | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") {
-    throw bad(path, `must be true or false, got ${describe(v)}`);
   }
   return v;
 }

@@ -11,6 +11,7 @@ import { profile } from "./handlers/profile.ts";
 import { count, query } from "./handlers/query.ts";
 import { reload } from "./handlers/reload.ts";
 import { errorResponse, json, VARY } from "./http.ts";
+import { openApiDocument } from "./openapi/document.ts";
 import { uiResponse } from "./static.ts";
 import { pathnameOf } from "./url.ts";
 
@@ -77,6 +78,7 @@ const COLUMNS = "columns/";
 const SLASH_PROFILE = "/profile";
 
 const UNMATCHED = "unmatched";
+const OPENAPI = "/api/v1/openapi.json";
 
 function notFound(): Response {
   return errorResponse(new ApiError(404, "not_found", "no such route"));
@@ -145,6 +147,15 @@ export function createRouter(
     );
   }
 
+  // Built on first use: most servers are never asked for it.
+  let openapiText: string | undefined;
+  function openapi(req: Request): Response {
+    openapiText ??= JSON.stringify(openApiDocument(config));
+    return methodGuard(req, ["GET", "HEAD"]) ?? new Response(openapiText, {
+      headers: { "content-type": "application/json", vary: VARY },
+    });
+  }
+
   function readyz(req: Request): Response {
     const n = ctx.registry.entries.size;
     return methodGuard(req, ["GET", "HEAD"]) ??
@@ -171,6 +182,8 @@ export function createRouter(
       };
     }
     if (rel === "/readyz") return { res: readyz(req), label: rel };
+    if (rel === OPENAPI) return { res: openapi(req), label: rel };
+    if (rel === "/docs" && req.method === "GET") return uiRoute(rel);
     if (config.metrics_enabled && rel === config.metrics_path) {
       return { res: metrics(req), label: "metrics" };
     }

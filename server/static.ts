@@ -25,6 +25,7 @@ function fileFor(pathname: string): string | null {
   }
   // Browsers ask for it on pages that name no icon, such as /docs.
   if (pathname === "/favicon.ico") return "favicon.svg";
+  if (pathname === "/docs") return "docs.html";
   if (!pathname.startsWith("/ui/")) return null;
   const file = pathname.slice(pathname.lastIndexOf("/") + 1);
   return /^[\w.-]+$/.test(file) && !file.startsWith(".") ? file : null;

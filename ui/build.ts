@@ -1,6 +1,7 @@
 /**
  * Bundles the query builder into ui/dist/: index.html (styles and icon
- * inline), app.js and favicon.svg; no CDN at run time. `deno task ui` and
+ * inline), app.js and favicon.svg, and the API reference of /docs
+ * (docs.html, docs.js: Swagger UI); no CDN at run time. `deno task ui` and
  * compile.sh run this; the server only reads the result.
  */
 const here = new URL(".", import.meta.url);
@@ -31,9 +32,20 @@ function indexHtml(css: string, favicon: string): string {
 `;
 }
 
-/** Runs `deno bundle` and writes the page beside it; returns the folder. */
-export async function buildUi(): Promise<string> {
-  await Deno.mkdir(dist, { recursive: true });
+const DOCS_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>datapress API</title>
+<link rel="icon" type="image/svg+xml" href="ui/favicon.svg">
+</head>
+<body><div id="docs"></div><script type="module" src="ui/docs.js"></script></body>
+</html>
+`;
+
+/** `deno bundle` of `entry` (in ui/) into `output` (in ui/dist/). */
+async function bundle(entry: string, output: string): Promise<void> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "bundle",
@@ -41,8 +53,8 @@ export async function buildUi(): Promise<string> {
       "browser",
       "--minify",
       "--output",
-      new URL("app.js", dist).pathname,
-      new URL("app.tsx", here).pathname,
+      new URL(output, dist).pathname,
+      new URL(entry, here).pathname,
     ],
     stdout: "piped",
     stderr: "piped",
@@ -52,6 +64,16 @@ export async function buildUi(): Promise<string> {
       `deno bundle failed: ${new TextDecoder().decode(out.stderr)}`,
     );
   }
+}
+
+/** Runs `deno bundle` and writes the pages beside it; returns the folder. */
+export async function buildUi(): Promise<string> {
+  await Deno.mkdir(dist, { recursive: true });
+  await Promise.all([
+    bundle("app.tsx", "app.js"),
+    bundle("docs.ts", "docs.js"),
+  ]);
+  await Deno.writeTextFile(new URL("docs.html", dist), DOCS_HTML);
   const favicon = await Deno.readTextFile(new URL("favicon.svg", here));
   const css = await Deno.readTextFile(new URL("style.css", here));
   await Deno.writeTextFile(new URL("favicon.svg", dist), favicon);

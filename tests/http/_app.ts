@@ -2,6 +2,7 @@
 import { type App, createApp } from "../../server/app.ts";
 import { defaultConfig, type ServerConfig } from "../../server/config.ts";
 import { writeFixture } from "../_shared/fixture.ts";
+import { answerChecker } from "./_openapi.ts";
 
 export interface TestApp {
   app: App;
@@ -36,15 +37,17 @@ export async function testApp(
   };
   const app = await createApp(config, { adminToken });
   await app.loadAll();
+  // Every answer a test gets is checked against the OpenAPI document.
+  const checker = answerChecker(config);
   return {
     app,
     path: file,
-    call(method, p, body, headers = {}) {
+    async call(method, p, body, headers = {}) {
       const h = new Headers(headers);
       if (body !== undefined && !h.has("content-type")) {
         h.set("content-type", "application/json");
       }
-      return app.handler(
+      const res = await app.handler(
         new Request(`http://local${p}`, {
           method,
           headers: h,
@@ -55,6 +58,8 @@ export async function testApp(
             : JSON.stringify(body),
         }),
       );
+      await checker.check(method, `http://local${p}`, res);
+      return res;
     },
     close: () => app.close(),
   };
