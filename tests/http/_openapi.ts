@@ -6,7 +6,11 @@
  */
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import formats from "ajv-formats";
-import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from "node:zlib";
+import {
+  brotliDecompressSync,
+  gunzipSync,
+  zstdDecompressSync,
+} from "node:zlib";
 import { openApiDocument } from "../../server/openapi/document.ts";
 import type { ServerConfig } from "../../server/config.ts";
 
