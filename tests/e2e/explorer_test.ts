@@ -201,6 +201,18 @@ Deno.test({
           await page.getByTestId("total").getByText(`${FIXTURE_ROWS} rows`)
             .waitFor();
           assert.equal(await page.getByTestId("filter-chip").count(), 0);
+          // A filter nothing passes says so.
+          await page.getByTestId("menu-state").click();
+          await page.getByTestId("menu-filter").click();
+          await page.getByTestId("quick-filter").locator("input").fill(
+            "nowhere",
+          );
+          await page.getByTestId("quick-filter-apply").click();
+          await page.getByTestId("no-rows").waitFor();
+          assert.equal(await page.getByTestId("total").textContent(), "0 rows");
+          await page.getByTestId("filter-chip").getByRole("button").click();
+          await page.getByTestId("total").getByText(`${FIXTURE_ROWS} rows`)
+            .waitFor();
 
           await page.getByTestId("menu-score").click();
           await page.getByTestId("menu-hide").click();

@@ -211,6 +211,9 @@ export function Grid(
             />
           ))}
         </div>
+        {source?.exact && total === 0 && (
+          <p class="grid-empty" data-testid="no-rows">No rows match.</p>
+        )}
         <div
           class="grid-rows"
           data-testid="rows"
