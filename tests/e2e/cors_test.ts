@@ -77,7 +77,7 @@ Deno.test({
 
       const blocked = await call(other.origin);
       assert.ok("blocked" in blocked, JSON.stringify(blocked));
-      assert.match(blocked.blocked, /TypeError|Failed to fetch/);
+      assert.match(String(blocked.blocked), /TypeError|Failed to fetch/);
     } finally {
       await browser.close();
       await stopServer(child);
