@@ -347,6 +347,18 @@ Deno.test({
             ),
             "0.14285714285714285",
           );
+          // Arrow keys move the selection, scrolling it into view.
+          for (let i = 0; i < 40; i++) await page.keyboard.press("ArrowDown");
+          await page.keyboard.press("Control+C");
+          assert.equal(
+            await page.evaluate(() =>
+              (globalThis as unknown as { copied: string }).copied
+            ),
+            String(41 / 7),
+          );
+          assert.ok(
+            await page.locator('[data-row="41"] .cell.active').isVisible(),
+          );
           await shot(page, "values");
           await page.close();
         },

@@ -83,13 +83,19 @@ export function Grid(
     setAnchor(null);
   }, [source]);
 
-  useEffect(() => {
-    if (!jump || !ref.current) return;
+  /** Scrolls so that `row` is the first in view (or as near as the end allows). */
+  function showFrom(row: number) {
+    const el = ref.current;
+    if (!el) return;
     const lastFirst = Math.max(0, total - Math.floor(bodyView / ROW_H));
-    const row = Math.max(0, Math.min(jump.row, lastFirst));
-    ref.current.scrollTop = (row * ROW_H) / ratio;
-    setAnchor({ row, scrollTop: ref.current.scrollTop });
-    setScrollTop(ref.current.scrollTop);
+    const top = Math.max(0, Math.min(row, lastFirst));
+    el.scrollTop = (top * ROW_H) / ratio;
+    setAnchor({ row: top, scrollTop: el.scrollTop });
+    setScrollTop(el.scrollTop);
+  }
+
+  useEffect(() => {
+    if (jump) showFrom(jump.row);
   }, [jump]);
 
   useEffect(() => {
@@ -116,10 +122,15 @@ export function Grid(
     const move = moves[e.key];
     if (move) {
       e.preventDefault();
+      const row = Math.max(0, Math.min(total - 1, active.row + move[0]));
       setActive({
-        row: Math.max(0, Math.min(total - 1, active.row + move[0])),
+        row,
         col: Math.max(0, Math.min(columns.length - 1, active.col + move[1])),
       });
+      // Keep the selected row in view.
+      const inView = Math.floor(bodyView / ROW_H);
+      if (row < first) showFrom(row);
+      else if (row >= first + inView) showFrom(row - inView + 1);
     } else if (e.key === "Enter") {
       const cell = cellAt(active.row, active.col);
       if (cell) {
