@@ -8,7 +8,7 @@ import { fingerprintOf } from "./fingerprint.ts";
 import { readFooter } from "./footer.ts";
 import { hiveSegments, typePartitions } from "./hive.ts";
 import { listParquet, type SourceLabel } from "./listing.ts";
-import { parquetToSchema } from "./parquet_schema.ts";
+import { parquetToSchema, UnsupportedColumn } from "./parquet_schema.ts";
 import { unreliableStatistics } from "./statistics.ts";
 import type { ObjectStore, ResolvedSource, SourceFile } from "./types.ts";
 import { unifySchemas } from "./unify.ts";
@@ -51,6 +51,12 @@ export async function resolveParquet(
       };
     } catch (e) {
       if (e instanceof SourceError) throw e;
+      if (e instanceof UnsupportedColumn) {
+        throw sourceError(
+          label.dataset,
+          `${relative[i]}: ${e.message}`,
+        );
+      }
       throw sourceError(
         label.dataset,
         `${relative[i]} is not a readable parquet file`,

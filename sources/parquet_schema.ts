@@ -1,7 +1,7 @@
 /**
  * A parquet footer's schema → our Schema, following API.md: only annotated
  * BYTE_ARRAYs are strings, INT96 is a zone-less ns timestamp, timestamps
- * keep their unit and UTC flag.
+ * keep their unit and UTC flag; INTERVAL and VARIANT are refused.
  */
 import type { SchemaElement } from "hyparquet";
 import type { DataType, Field, Schema, TimeUnit } from "../data/types.ts";
@@ -30,10 +30,22 @@ function tree(elements: SchemaElement[]): Node {
   return build();
 }
 
+/** A column whose parquet type no answer type can carry. */
+export class UnsupportedColumn extends Error {
+  constructor(readonly column: string, readonly parquetType: string) {
+    super(
+      `column "${column}" is a parquet ${parquetType}, which is not served`,
+    );
+    this.name = "UnsupportedColumn";
+  }
+}
+
 /** The type of the values of one primitive (leaf) schema element. */
 export function leafType(e: SchemaElement): DataType {
   const lt = e.logical_type;
   const ct = e.converted_type;
+  // DuckDB reads it as an INTERVAL, which casts to none of our types.
+  if (ct === "INTERVAL") throw new UnsupportedColumn(e.name, "INTERVAL");
   if (lt?.type === "DECIMAL") {
     return { kind: "decimal", precision: lt.precision, scale: lt.scale };
   }
@@ -106,6 +118,8 @@ function nodeType(n: Node): DataType {
     return e.repetition_type === "REPEATED" ? { kind: "list", item: t } : t;
   }
   const annotation = e.logical_type?.type ?? e.converted_type;
+  // DuckDB reads it as a VARIANT, which casts to none of our types.
+  if (annotation === "VARIANT") throw new UnsupportedColumn(e.name, "VARIANT");
   if (annotation === "LIST" && n.children.length === 1) {
     const rep = n.children[0]!;
     // 3-level list: repeated group with one child is the element wrapper;

@@ -118,7 +118,10 @@ export async function decodeColumns(
   const db = await DuckDBInstance.create(":memory:");
   const conn = await db.connect();
   try {
-    await conn.run("LOAD icu; SET TimeZone = 'UTC'");
+    // Geometry stays WKB binary, as in the DuckDB engine (engine.ts).
+    await conn.run(
+      "LOAD icu; SET TimeZone = 'UTC'; SET GLOBAL enable_geoparquet_conversion = false",
+    );
     return await decodeOn(db, conn, source, options);
   } finally {
     conn.closeSync();

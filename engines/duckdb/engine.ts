@@ -56,6 +56,9 @@ export class DuckDBEngine implements Engine {
     const setup = await instance.connect();
     // Zone-aware parquet timestamps are cast to UTC wall-clock time.
     await setup.run("LOAD icu; SET GLOBAL TimeZone = 'UTC'");
+    // GeoParquet geometry is the WKB binary it is stored as (sources/ types
+    // it so); DuckDB would read it as GEOMETRY, which casts to nothing.
+    await setup.run("SET GLOBAL enable_geoparquet_conversion = false");
     // Memory must come back after load (the soak's 15 % target): each
     // version is read through new pinned paths, so DuckDB's external file
     // cache only ever gained entries for files no one reads again (the OS

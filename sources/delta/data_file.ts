@@ -7,6 +7,7 @@
 import { parquetSchema } from "hyparquet";
 import type { Field } from "../../data/types.ts";
 import { readFooter } from "../footer.ts";
+import { UnsupportedColumn } from "../parquet_schema.ts";
 import { unreliableStatistics } from "../statistics.ts";
 import type { ObjectStore, SourceFile } from "../types.ts";
 import type { AddAction } from "./actions.ts";
@@ -74,7 +75,7 @@ async function footerFacts(
   try {
     columns = fileColumns(ctx.dataFields, parquetSchema(meta), ctx.mode);
   } catch (err) {
-    if (err instanceof DeltaFormatError) {
+    if (err instanceof DeltaFormatError || err instanceof UnsupportedColumn) {
       throw new DeltaFormatError(`data file ${shown}: ${err.message}`);
     }
     throw err;
