@@ -10,6 +10,7 @@ import {
 } from "../auth/mod.ts";
 import type { S3Config } from "../sources/s3/config.ts";
 import { closest } from "../query/parse.ts";
+import { parseCorsOrigins } from "./cors.ts";
 
 export { ConfigError };
 
@@ -403,41 +404,6 @@ export function parseConfig(
   if (o.auth !== undefined) c.auth = validateAuthConfig(o.auth, "auth");
   checkDatasetNames(c.datasets);
   return c;
-}
-
-/** `["*"]`, or origins exactly as browsers send them (`scheme://host[:port]`). */
-function parseCorsOrigins(v: unknown): string[] {
-  if (!Array.isArray(v)) {
-    throw new ConfigError(
-      "cors_origins",
-      'must be an array of origins or ["*"]',
-    );
-  }
-  return v.map((o, i) => {
-    const key = `cors_origins[${i}]`;
-    const origin = str(o, key);
-    if (origin === "*") {
-      if (v.length > 1) {
-        throw new ConfigError(key, '"*" must be the only entry');
-      }
-      return origin;
-    }
-    let parsed: URL | null = null;
-    try {
-      parsed = new URL(origin);
-    } catch { /* reported below */ }
-    if (
-      !parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin
-    ) {
-      throw new ConfigError(
-        key,
-        `must be an origin like "https://app.example.com" or "http://localhost:3000" (scheme, host and port only, no path or trailing "/"), got ${
-          JSON.stringify(origin.slice(0, 100))
-        }`,
-      );
-    }
-    return origin;
-  });
 }
 
 export function checkDatasetNames(datasets: DatasetConfig[]): void {

@@ -3,6 +3,7 @@
  * Access-Control-* headers on every answer to an allowed origin, so a
  * browser app on another origin can call the API and read its headers.
  */
+import { ConfigError } from "../auth/mod.ts";
 import { ApiError } from "../data/errors.ts";
 import { errorResponse } from "./http.ts";
 
@@ -82,4 +83,44 @@ export function createCors(origins: readonly string[]): Cors | null {
       return res;
     },
   };
+}
+
+/**
+ * `cors_origins` of a config file: `["*"]`, or origins exactly as browsers
+ * send them (`scheme://host[:port]`); a ConfigError names the bad entry.
+ */
+export function parseCorsOrigins(v: unknown): string[] {
+  if (!Array.isArray(v)) {
+    throw new ConfigError(
+      "cors_origins",
+      'must be an array of origins or ["*"]',
+    );
+  }
+  return v.map((origin, i) => {
+    const key = `cors_origins[${i}]`;
+    if (typeof origin !== "string") {
+      throw new ConfigError(key, "must be a string");
+    }
+    if (origin === "*") {
+      if (v.length > 1) {
+        throw new ConfigError(key, '"*" must be the only entry');
+      }
+      return origin;
+    }
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch { /* reported below */ }
+    if (
+      !parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin
+    ) {
+      throw new ConfigError(
+        key,
+        `must be an origin like "https://app.example.com" or "http://localhost:3000" (scheme, host and port only, no path or trailing "/"), got ${
+          JSON.stringify(origin.slice(0, 100))
+        }`,
+      );
+    }
+    return origin;
+  });
 }
