@@ -72,6 +72,7 @@ Deno.test({
     ]);
     const browser = await launchBrowser();
     const shot = await screenshots("scroll-2m");
+    const logs: string[][] = [];
     const numbers: Record<string, number[]> = {
       first_rows_ms: [],
       sort_ms: [],
@@ -87,6 +88,7 @@ Deno.test({
             viewport: { width: 1400, height: 900 },
           });
           const page = await ctx.newPage();
+          logs.push(consoleErrors(page));
           await page.goto(`${url}/`);
           await page.waitForFunction(() =>
             performance.getEntriesByName("dp:first-rows").length > 0
@@ -108,8 +110,10 @@ Deno.test({
             numbers.first_rows_ms!.map(Math.round).join(", ")
           } ms`,
         );
+        // The median of three cold loads: one slow start is the machine.
+        const median = [...numbers.first_rows_ms!].sort((a, b) => a - b)[1]!;
         assert.ok(
-          Math.min(...numbers.first_rows_ms!) <= FIRST_ROWS_MS,
+          median <= FIRST_ROWS_MS,
           `first rows at ${numbers.first_rows_ms} ms`,
         );
       });
@@ -118,7 +122,7 @@ Deno.test({
         viewport: { width: 1400, height: 900 },
       });
       page.setDefaultTimeout(15_000);
-      const errors = consoleErrors(page);
+      logs.push(consoleErrors(page));
       const pinned: unknown[] = [];
       page.on("request", (req) => {
         if (req.method() === "POST" && req.url().endsWith("/query")) {
@@ -222,7 +226,7 @@ Deno.test({
         );
         await shot(page, "last-row");
       });
-      assert.deepEqual(errors, []);
+      assert.deepEqual(logs.flat(), []);
     } finally {
       console.log(`measured: ${JSON.stringify(numbers)}`);
       await browser.close();
