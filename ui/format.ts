@@ -5,7 +5,7 @@
  * tooltip, the detail view and copying.
  */
 
-export type ValueKind = "null" | "number" | "text" | "nested" | "bool" | "time";
+type ValueKind = "null" | "number" | "text" | "nested" | "bool" | "time";
 
 export interface Shown {
   text: string;
@@ -16,7 +16,7 @@ export interface Shown {
 }
 
 /** Characters of text or nested values shown in a cell before "…". */
-export const CELL_CHARS = 120;
+const CELL_CHARS = 120;
 
 // The reader's locale decides the separators.
 const grouped = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });

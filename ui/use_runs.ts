@@ -19,12 +19,12 @@ import {
 } from "./state.ts";
 
 /** An answer and the query it answers. */
-export interface Shown {
+interface OnScreen {
   source: RowSource;
   state: UiState;
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** Push a history entry (default) or replace the current one. */
   push?: boolean;
   /** A performance measure to take once the first rows are painted, from `${mark}:start`. */
@@ -53,7 +53,7 @@ export function useRuns(
   const [state, setState] = useState<UiState>(() =>
     stateFromHash(location.hash) ?? emptyState()
   );
-  const [shown, setShown] = useState<Shown | null>(null);
+  const [shown, setShown] = useState<OnScreen | null>(null);
   const [, setTick] = useState(0);
   const [runningSince, setRunningSince] = useState<number | null>(null);
   const [lastMs, setLastMs] = useState<number | null>(null);

@@ -11,7 +11,7 @@
  */
 import type { ColumnValues, DataType } from "../../data/types.ts";
 
-export const MAX_BINS = 20;
+const MAX_BINS = 20;
 
 /** A histogram's inner edges (ascending) and the column values of every bin's bounds. */
 export interface Bins {

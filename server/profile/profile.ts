@@ -12,7 +12,7 @@ import { bins, hasHistogram } from "./bins.ts";
 import { DistinctSketch } from "./distinct.ts";
 import { BinCounter } from "./histogram.ts";
 
-export const TOP_VALUES = 10;
+const TOP_VALUES = 10;
 
 const INT64: DataType = { kind: "int", bits: 64, signed: true };
 
