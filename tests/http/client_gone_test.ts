@@ -39,11 +39,13 @@ Deno.test("an aborted fetch stops its query on the server at once", async () => 
   await app.loadAll();
   const server = app.listen();
   const url = `${await server.url}/api/v1/datasets/big/query`;
+  // Each call asks for another page: an answer cache must not answer it.
+  let page = 0;
   const post = (signal?: AbortSignal) =>
     fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(SLOW),
+      body: JSON.stringify({ ...SLOW, page: ++page }),
       signal,
     });
   const busy = () =>
