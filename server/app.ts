@@ -1,7 +1,7 @@
 /**
  * The application: routes under `prefix`, auth, limits, timeout, compression
  * and metrics around the handlers. `handler` works without a port; `listen`
- * serves it with Deno.serve.
+ * serves it (listen.ts: Deno's HTTP engine with a header timeout).
  */
 import { createAuthenticator, validateAuthConfig } from "../auth/mod.ts";
 import { ApiError } from "../data/errors.ts";
@@ -15,6 +15,7 @@ import { renderError, streamEnd } from "./http.ts";
 import { Follower } from "./follow.ts";
 import { followDataset, loadDataset, loadEach, sourceSpec } from "./loader.ts";
 import { watchFingerprint } from "../sources/poll.ts";
+import { listen as listenHttp } from "./listen.ts";
 import { log, logEnabled } from "./log.ts";
 import { Metrics } from "./metrics.ts";
 import { Registry } from "./registry.ts";
@@ -197,23 +198,12 @@ export async function createApp(
   }
 
   function listen(lopts: { onListen?: (url: string) => void } = {}) {
-    let resolveUrl!: (u: string) => void;
-    const url = new Promise<string>((r) => resolveUrl = r);
-    const server = Deno.serve({
+    return listenHttp(handler, {
       hostname: config.listen,
       port: config.port,
-      onListen: ({ hostname, port }) => {
-        const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-        const u = `http://${host}:${port}`;
-        resolveUrl(u);
-        lopts.onListen?.(u);
-      },
-    }, handler);
-    return {
-      url,
-      finished: server.finished,
-      shutdown: () => server.shutdown(),
-    };
+      headerTimeoutMs: config.header_timeout_ms,
+      onListen: lopts.onListen,
+    });
   }
 
   return { handler, loadAll, listen, close, ctx };
