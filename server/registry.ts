@@ -126,11 +126,16 @@ export class Registry {
     const e = this.entries.get(name)!;
     const old = e.current;
     e.current = { ds, version, loadedAt, leases: 0, retired: false };
+    if (!old) return;
+    // The same data reloaded: the version it replaced keeps its grace.
+    if (old.version === version) {
+      this.#retire(old);
+      return;
+    }
     if (e.previous) this.#retire(e.previous);
     e.previous = null;
     this.#retained.delete(e);
-    if (!old) return;
-    if (old.version === version || !this.#affords(old, e.current)) {
+    if (!this.#affords(old, e.current)) {
       this.#retire(old);
       return;
     }

@@ -88,6 +88,17 @@ for (const backend of ["duckdb", "memory"] as const) {
       const a = (await page(t, 3, 1)).headers.get("etag");
       const b = (await page(t, 3, 2)).headers.get("etag");
       assert.ok(a && b && a !== b);
+      // A reload of the same data keeps version 2, and 1 stays pinnable.
+      const same = await t.call(
+        "POST",
+        "/api/v1/datasets/fx/reload",
+        undefined,
+        {
+          "x-admin-token": TOKEN,
+        },
+      );
+      assert.equal((await same.json()).version, 2);
+      await assertPinned(await page(t, 2, 1), 1, 100);
       // Only the previous version is kept: after a second reload 1 is gone.
       await reload(t, path, 3);
       await assertPinned(await page(t, 2, 2), 2, 100);
