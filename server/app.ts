@@ -7,6 +7,7 @@ import { createAuthenticator, validateAuthConfig } from "../auth/mod.ts";
 import { ApiError } from "../data/errors.ts";
 import type { Engine } from "../engines/engine.ts";
 import { MetaStore } from "../store/kv.ts";
+import { AnswerCache, isEncoded } from "./answer_cache.ts";
 import { compressResponse, negotiate } from "./compress.ts";
 import { cacheDir, type ServerConfig } from "./config.ts";
 import { createCors } from "./cors.ts";
@@ -74,13 +75,15 @@ export async function createApp(
     graceMs: config.version_grace_secs * 1000,
     memoryLimitBytes: config.memory_limit_bytes,
   });
+  const answers = new AnswerCache(config.cache_bytes);
   const ctx: Context = {
     config,
     engine,
     store,
     auth,
     registry,
-    metrics: new Metrics(),
+    metrics: new Metrics(answers),
+    answers,
     follower: new Follower(
       store,
       registry,
@@ -145,7 +148,10 @@ export async function createApp(
       // The UI route learns its label once its file is found.
       label = out.label;
       const ended = streamEnd(res);
-      if (config.compress && res.status !== 304 && res.status !== 204) {
+      if (
+        config.compress && res.status !== 304 && res.status !== 204 &&
+        !isEncoded(res)
+      ) {
         const enc = negotiate(req.headers.get("accept-encoding"));
         if (enc) res = await compressResponse(res, enc, ended !== undefined);
       }

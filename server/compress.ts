@@ -106,6 +106,18 @@ function compressSync(enc: Encoding, data: Uint8Array): Uint8Array {
 }
 
 /**
+ * `data` compressed with `enc`, or null when it is too small to be worth it
+ * (under ~1 KiB, which compressResponse sends as is).
+ */
+export function compressBytes(
+  enc: Encoding,
+  data: Uint8Array,
+): Uint8Array<ArrayBuffer> | null {
+  if (data.length < MIN_BYTES) return null;
+  return compressSync(enc, data) as Uint8Array<ArrayBuffer>;
+}
+
+/**
  * `res` compressed with `enc` when it has a body of at least ~1 KiB. Its
  * headers, Vary included, carry over.
  */

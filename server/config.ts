@@ -50,6 +50,8 @@ export interface ServerConfig {
   metrics_enabled: boolean;
   metrics_path: string;
   memory_limit_bytes: number;
+  /** Byte budget of the answer cache (0 = no cache). */
+  cache_bytes: number;
   /** How long a reload's previous version stays servable to pinned requests. */
   version_grace_secs: number;
   datasets: DatasetConfig[];
@@ -77,6 +79,7 @@ const TOP_KEYS = [
   "metrics_enabled",
   "metrics_path",
   "memory_limit_bytes",
+  "cache_bytes",
   "version_grace_secs",
   "datasets",
   "auth",
@@ -144,6 +147,7 @@ export function defaultConfig(): ServerConfig {
     metrics_enabled: false,
     metrics_path: "/metrics",
     memory_limit_bytes: Math.floor(Deno.systemMemoryInfo().total * 0.75),
+    cache_bytes: 64 * 1024 * 1024,
     version_grace_secs: 300,
     datasets: [],
     auth: undefined,
@@ -382,6 +386,9 @@ export function parseConfig(
   }
   if (o.memory_limit_bytes !== undefined) {
     c.memory_limit_bytes = int(o.memory_limit_bytes, "memory_limit_bytes", 1);
+  }
+  if (o.cache_bytes !== undefined) {
+    c.cache_bytes = int(o.cache_bytes, "cache_bytes", 0);
   }
   if (o.version_grace_secs !== undefined) {
     c.version_grace_secs = int(

@@ -1,5 +1,6 @@
 /** What every handler receives: the config, the datasets, the engine and the stores. */
 import type { Authenticator } from "../auth/mod.ts";
+import type { AnswerCache } from "./answer_cache.ts";
 import type { Engine } from "../engines/engine.ts";
 import type { MetaStore } from "../store/kv.ts";
 import type { TextToParquet } from "../sources/resolve.ts";
@@ -15,6 +16,8 @@ export interface Context {
   store: MetaStore;
   auth: Authenticator;
   metrics: Metrics;
+  /** Encoded answers of query and count requests (`cache_bytes`). */
+  answers: AnswerCache;
   /** Follows reloads made by the other replicas sharing the KV. */
   follower: Follower;
   /** Reads CSV/NDJSON sources (DuckDB's readers, whatever the engine). */

@@ -40,6 +40,15 @@ interface RouteStats {
   counters: Map<string, Map<number, Counter>>;
 }
 
+/** What the answer cache shows (server/answer_cache.ts). */
+export interface AnswerCacheStats {
+  readonly hits: number;
+  readonly misses: number;
+  /** Read at exposition time. */
+  readonly bytes: number;
+  readonly budget: number;
+}
+
 export class Metrics {
   /** In order of first appearance, as exposed. */
   #requests: Counter[] = [];
@@ -48,6 +57,8 @@ export class Metrics {
   #reloads = new Map<string, number>();
   /** Streamed exports still sending (or still holding what they took). */
   openExports = 0;
+
+  constructor(readonly answers?: AnswerCacheStats) {}
 
   observeRequest(
     route: string,
@@ -115,6 +126,27 @@ export class Metrics {
       "Streamed exports not yet finished.",
       this.openExports,
     );
+    if (this.answers) {
+      const a = this.answers;
+      out.push(
+        "# HELP datapress_answer_cache_hits_total Query and count answers served from the answer cache.",
+        "# TYPE datapress_answer_cache_hits_total counter",
+        `datapress_answer_cache_hits_total ${a.hits}`,
+        "# HELP datapress_answer_cache_misses_total Query and count answers the answer cache did not hold.",
+        "# TYPE datapress_answer_cache_misses_total counter",
+        `datapress_answer_cache_misses_total ${a.misses}`,
+      );
+      gauge(
+        "datapress_answer_cache_bytes",
+        "Bytes held by the answer cache.",
+        a.bytes,
+      );
+      gauge(
+        "datapress_answer_cache_budget_bytes",
+        "The answer cache's byte budget (cache_bytes).",
+        a.budget,
+      );
+    }
     out.push(
       "# HELP datapress_http_requests_total HTTP requests by route, method and status.",
     );

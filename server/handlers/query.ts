@@ -20,6 +20,7 @@ import {
 import type { QueryPlan } from "../../query/types.ts";
 import type { ResultBatch } from "../../data/types.ts";
 import { bodyLimits } from "../body.ts";
+import { negotiate } from "../compress.ts";
 import type { Context, Handler } from "../context.ts";
 import { answerEtag } from "../etag.ts";
 import { markStreamed, VARY } from "../http.ts";
@@ -30,6 +31,7 @@ import { readRequestJson } from "../request_json.ts";
 import { notFound } from "./datasets.ts";
 
 const ARROW = "application/vnd.apache.arrow.stream";
+const utf8 = new TextEncoder();
 type Format = "json" | "arrow" | ExportFormat;
 const FORMATS: readonly string[] = ["json", "arrow", ...EXPORT_FORMATS];
 
@@ -75,6 +77,13 @@ function trim(batch: ResultBatch, size: number): ResultBatch {
   };
 }
 
+/** The encoding compression would pick for `req` (null: identity). */
+function encodingOf(ctx: Context, req: Request) {
+  return ctx.config.compress
+    ? negotiate(req.headers.get("accept-encoding"))
+    : null;
+}
+
 export const query: Handler = async (ctx, req, params, signal) => {
   const fmt = format(req);
   const body = parseQueryBody(
@@ -85,34 +94,49 @@ export const query: Handler = async (ctx, req, params, signal) => {
   if (!p) throw notFound(name);
   let streaming = false;
   try {
+    const request = normalizedRequestKey(body);
+    const tag = answerEtag(p, name, request, fmt);
+    const exported = fmt !== "json" && fmt !== "arrow";
+    const answers = ctx.answers;
+    const enc = exported ? null : encodingOf(ctx, req);
+    const key = exported ? "" : answers.key(p, request, fmt, enc);
+    if (!exported) {
+      // A cached answer was planned against this very version: the request
+      // is valid, and planning it again is not needed.
+      const hit = answers.get(key) ??
+        (enc && answers.recode(answers.key(p, request, fmt, null), key, enc));
+      if (hit) return notModified(req, tag) ?? hit;
+    }
     const plan = planQuery(body, p.ds.schema, {
       maxPageSize: ctx.config.max_page_size,
     });
-    const tag = answerEtag(p, name, normalizedRequestKey(body), fmt);
     const cached = notModified(req, tag);
     if (cached) return cached;
-    if (fmt !== "json" && fmt !== "arrow") {
+    if (exported) {
       streaming = true;
       return exportResponse(ctx, p, plan, body.limit, fmt, tag, signal);
     }
     const batch = await ctx.engine.query(p.ds, plan, signal);
     const hasMore = batch.length > plan.pageSize;
     const page = trim(batch, plan.pageSize);
+    // An answer that lost the race to a timeout or a gone client is not sent.
+    const store = signal.aborted ? null : key;
     if (fmt === "arrow") {
-      return new Response(
+      return answers.put(
+        store,
+        p,
         encodeArrowIPC(page, plan.output) as Uint8Array<ArrayBuffer>,
         {
-          headers: {
-            "content-type": ARROW,
-            etag: tag,
-            "x-page": String(plan.page),
-            "x-page-size": String(plan.pageSize),
-            "x-returned": String(page.length),
-            "x-has-more": String(hasMore),
-            "x-dataset-version": String(p.version),
-            vary: VARY,
-          },
+          "content-type": ARROW,
+          etag: tag,
+          "x-page": String(plan.page),
+          "x-page-size": String(plan.pageSize),
+          "x-returned": String(page.length),
+          "x-has-more": String(hasMore),
+          "x-dataset-version": String(p.version),
+          vary: VARY,
         },
+        enc,
       );
     }
     const bytes = encodeJsonPage({
@@ -122,9 +146,11 @@ export const query: Handler = async (ctx, req, params, signal) => {
       pageSize: plan.pageSize,
       hasMore,
     }, page);
-    return new Response(bytes as Uint8Array<ArrayBuffer>, {
-      headers: { "content-type": "application/json", etag: tag, vary: VARY },
-    });
+    return answers.put(store, p, bytes as Uint8Array<ArrayBuffer>, {
+      "content-type": "application/json",
+      etag: tag,
+      vary: VARY,
+    }, enc);
   } finally {
     if (!streaming) ctx.registry.release(p);
   }
@@ -219,14 +245,23 @@ export const count: Handler = async (ctx, req, params, signal) => {
   const p = await leasePinned(ctx, name, body.version);
   if (!p) throw notFound(name);
   try {
+    const request = normalizedRequestKey(body);
+    const tag = answerEtag(p, name, request, "count");
+    // Counts are far under the compression threshold: one identity entry.
+    const key = ctx.answers.key(p, request, "count", null);
+    const hit = ctx.answers.get(key);
+    if (hit) return notModified(req, tag) ?? hit;
     const filters = planCount(body, p.ds.schema);
-    const tag = answerEtag(p, name, normalizedRequestKey(body), "count");
     const cached = notModified(req, tag);
     if (cached) return cached;
     const n = await ctx.engine.count(p.ds, filters, signal);
-    return new Response(`{"count":${n},"version":${p.version}}`, {
-      headers: { "content-type": "application/json", etag: tag, vary: VARY },
-    });
+    return ctx.answers.put(
+      signal.aborted ? null : key,
+      p,
+      utf8.encode(`{"count":${n},"version":${p.version}}`),
+      { "content-type": "application/json", etag: tag, vary: VARY },
+      null,
+    );
   } finally {
     ctx.registry.release(p);
   }

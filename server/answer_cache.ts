@@ -1,0 +1,205 @@
+/**
+ * The answer cache: encoded answers (the bytes sent, compressed ones too)
+ * of query and count requests, keyed by the published dataset version (the
+ * `Published` a request leased: dataset, version and load), the normalised
+ * request, the format and the content encoding. A reload publishes a new
+ * `Published`, so the old version's answers are never found again and are
+ * dropped once it is retired; a version kept for pinned requests keeps its
+ * answers until then.
+ *
+ * A byte budget (`cache_bytes`, 0 disables) bounds it, least recently used
+ * first out. Only complete 200 answers are stored: errors are thrown before
+ * anything is put, and streamed exports never come here.
+ */
+import { compressBytes, type Encoding } from "./compress.ts";
+import type { Published } from "./registry.ts";
+
+/** What an entry costs beyond its body: key, headers, map slots. */
+const OVERHEAD = 160;
+
+interface Entry {
+  key: string;
+  owner: Published;
+  body: Uint8Array<ArrayBuffer>;
+  headers: Record<string, string>;
+  bytes: number;
+}
+
+/** Responses whose body is already content-encoded (or must stay as is). */
+const encoded = new WeakSet<Response>();
+
+/** Whether the response's body is final: no compression may be applied. */
+export function isEncoded(res: Response): boolean {
+  return encoded.has(res);
+}
+
+export class AnswerCache {
+  hits = 0;
+  misses = 0;
+  #bytes = 0;
+  /** In least-recently-used-first order (a Map keeps insertion order). */
+  #entries = new Map<string, Entry>();
+  /** The keys held for each published version, to drop them on retirement. */
+  #owners = new Map<Published, Set<string>>();
+  /** A small number per published version, to keep keys short. */
+  #ids = new WeakMap<Published, number>();
+  #nextId = 0;
+
+  constructor(readonly budget: number) {}
+
+  get enabled(): boolean {
+    return this.budget > 0;
+  }
+
+  /** Bytes held (bodies plus a per-entry overhead), retired versions dropped. */
+  get bytes(): number {
+    this.#sweep();
+    return this.#bytes;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * The cache key of an answer of `p`: the request key (normalised), the
+   * format and the encoding (null: identity).
+   */
+  key(
+    p: Published,
+    request: string,
+    format: string,
+    enc: Encoding | null,
+  ): string {
+    let id = this.#ids.get(p);
+    if (id === undefined) this.#ids.set(p, id = this.#nextId++);
+    return `${id}\0${format}\0${enc ?? ""}\0${request}`;
+  }
+
+  /**
+   * The cached answer under `key` as a fresh Response, or null (a miss is
+   * counted). A disabled cache always misses without counting.
+   */
+  get(key: string): Response | null {
+    if (!this.enabled) return null;
+    const e = this.#entries.get(key);
+    if (e === undefined || e.owner.retired) {
+      this.misses++;
+      return null;
+    }
+    // Most recently used goes last.
+    this.#entries.delete(key);
+    this.#entries.set(key, e);
+    this.hits++;
+    return finalResponse(e.body, e.headers);
+  }
+
+  /**
+   * The answer `body` with `headers`, content-encoded with `enc` when it is
+   * worth it (as compressResponse would), stored under `key` when the cache
+   * is on and it fits (a null key stores nothing: the request was aborted,
+   * and its answer is not sent). The response is marked final so the server
+   * does not compress it again.
+   */
+  put(
+    key: string | null,
+    owner: Published,
+    body: Uint8Array<ArrayBuffer>,
+    headers: Record<string, string>,
+    enc: Encoding | null,
+  ): Response {
+    if (enc !== null) {
+      const packed = compressBytes(enc, body);
+      if (packed !== null) {
+        body = packed;
+        headers = { ...headers, "content-encoding": enc };
+      }
+    }
+    if (key !== null && this.enabled && !owner.retired) {
+      this.#store(key, owner, body, headers);
+    }
+    return finalResponse(body, headers);
+  }
+
+  /**
+   * The identity answer held for `identityKey`, compressed with `enc` and
+   * stored under `key`: a client asking another encoding reuses the engine's
+   * answer. Null when there is no such answer (not counted: `get` counted the
+   * miss already).
+   */
+  recode(
+    identityKey: string,
+    key: string,
+    enc: Encoding,
+  ): Response | null {
+    if (!this.enabled) return null;
+    const e = this.#entries.get(identityKey);
+    if (e === undefined || e.owner.retired) return null;
+    return this.put(key, e.owner, e.body, e.headers, enc);
+  }
+
+  /** Drops every entry. */
+  clear(): void {
+    this.#entries.clear();
+    this.#owners.clear();
+    this.#bytes = 0;
+  }
+
+  #store(
+    key: string,
+    owner: Published,
+    body: Uint8Array<ArrayBuffer>,
+    headers: Record<string, string>,
+  ): void {
+    let bytes = body.byteLength + OVERHEAD + 2 * key.length;
+    for (const k in headers) bytes += 2 * (k.length + headers[k]!.length);
+    if (bytes > this.budget) return;
+    this.#drop(key);
+    this.#sweep();
+    while (this.#bytes + bytes > this.budget) {
+      const oldest = this.#entries.keys().next().value!;
+      this.#drop(oldest);
+    }
+    // A private copy: the caller's buffer may be reused or handed on.
+    const e: Entry = { key, owner, body: body.slice(), headers, bytes };
+    this.#entries.set(key, e);
+    let keys = this.#owners.get(owner);
+    if (!keys) this.#owners.set(owner, keys = new Set());
+    keys.add(key);
+    this.#bytes += bytes;
+  }
+
+  #drop(key: string): void {
+    const e = this.#entries.get(key);
+    if (!e) return;
+    this.#entries.delete(key);
+    this.#bytes -= e.bytes;
+    const keys = this.#owners.get(e.owner);
+    keys?.delete(key);
+    if (keys?.size === 0) this.#owners.delete(e.owner);
+  }
+
+  /** Drops the answers of retired versions (a reload replaced them). */
+  #sweep(): void {
+    for (const [owner, keys] of this.#owners) {
+      if (!owner.retired) continue;
+      for (const k of keys) {
+        const e = this.#entries.get(k);
+        if (e) {
+          this.#entries.delete(k);
+          this.#bytes -= e.bytes;
+        }
+      }
+      this.#owners.delete(owner);
+    }
+  }
+}
+
+function finalResponse(
+  body: Uint8Array<ArrayBuffer>,
+  headers: Record<string, string>,
+): Response {
+  const res = new Response(body, { headers });
+  encoded.add(res);
+  return res;
+}
