@@ -271,3 +271,18 @@ Deno.test("type widening: exactly the changes PROTOCOL.md lists widen", () => {
     assert.ok(!widens(t(from), t(to)), `${from} → ${to}`);
   }
 });
+
+Deno.test("reader features: the README's table names each one", async () => {
+  const readme = await Deno.readTextFile(
+    new URL("../../../README.md", import.meta.url),
+  );
+  const section = readme.slice(readme.indexOf("**Delta reader features**"));
+  for (
+    const feature of [
+      ...SUPPORTED_READER_FEATURES,
+      ...Object.keys(REFUSED_READER_FEATURES),
+    ]
+  ) {
+    assert.ok(section.includes(`\`${feature}\``), feature);
+  }
+});
