@@ -112,6 +112,59 @@ Deno.test("statistics: strings and unsigned ints with parquet-mr 1.9's signed mi
   await compareEngines(path, countCases(asked));
 });
 
+Deno.test("statistics: a Delta table's data file by parquet-mr 1.9 counts right on both engines", async () => {
+  const root = await Deno.makeTempDir();
+  await Deno.mkdir(`${root}/_delta_log`);
+  await writeLegacyStats(`${root}/part-0.parquet`, [{
+    element: {
+      name: "col-s",
+      type: "BYTE_ARRAY",
+      converted_type: "UTF8",
+      repetition_type: "OPTIONAL",
+    },
+    data: ["a", "é", "b", "c"],
+  }], 2);
+  const field = {
+    name: "s",
+    type: "string",
+    nullable: true,
+    metadata: {
+      "delta.columnMapping.id": 1,
+      "delta.columnMapping.physicalName": "col-s",
+    },
+  };
+  const log = [
+    { protocol: { minReaderVersion: 2, minWriterVersion: 5 } },
+    {
+      metaData: {
+        id: "t",
+        format: { provider: "parquet", options: {} },
+        schemaString: JSON.stringify({ type: "struct", fields: [field] }),
+        partitionColumns: [],
+        configuration: { "delta.columnMapping.mode": "name" },
+      },
+    },
+    {
+      add: {
+        path: "part-0.parquet",
+        partitionValues: {},
+        size: (await Deno.stat(`${root}/part-0.parquet`)).size,
+        modificationTime: 0,
+        dataChange: true,
+      },
+    },
+  ];
+  await Deno.writeTextFile(
+    `${root}/_delta_log/00000000000000000000.json`,
+    log.map((l) => JSON.stringify(l)).join("\n") + "\n",
+  );
+  const asked: Predicate[][] = [
+    [{ col: "s", op: "eq", val: "é" }],
+    [{ col: "s", op: "eq", val: "a" }],
+  ];
+  assert.deepEqual(await counts(root, asked), [[1, 1], [1, 1]]);
+});
+
 Deno.test("statistics: DuckDB still prunes by sound statistics and stops at distrusted ones", async () => {
   const dir = await Deno.makeTempDir();
   const db = await DuckDBInstance.create(":memory:");
