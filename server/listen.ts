@@ -86,8 +86,13 @@ function serveOnConnection(): ServeOnConnection {
   return serve as ServeOnConnection;
 }
 
+/**
+ * The app's handler renders its own errors, so what reaches here is a body
+ * stream that failed while being sent, such as an export cut off after
+ * export_idle_timeout_ms: a client's doing, logged as a warning.
+ */
 function internalError(error: unknown): Response {
-  log("error", { msg: "request handler failed", error: String(error) });
+  log("warn", { msg: "response failed", error: String(error) });
   return new Response("Internal Server Error", { status: 500 });
 }
 

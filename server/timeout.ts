@@ -18,7 +18,9 @@ export function requestTimeout(timeoutMs: number): Timed {
   const deadlines = new Deadlines(timeoutMs);
   return (work, abort, started) =>
     new Promise<Response>((resolve, reject) => {
+      let expired = false;
       const deadline = deadlines.add(started + timeoutMs, () => {
+        expired = true;
         const e = new ApiError(
           504,
           "timeout",
@@ -31,7 +33,7 @@ export function requestTimeout(timeoutMs: number): Timed {
         deadlines.cancel(deadline);
         // A response that lost the race is never sent: cancelling its body
         // frees whatever a streamed answer holds.
-        if (abort.signal.aborted) v.body?.cancel().catch(() => {});
+        if (expired) v.body?.cancel().catch(() => {});
         else resolve(v);
       }, (e) => {
         deadlines.cancel(deadline);
