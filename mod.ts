@@ -19,11 +19,11 @@
  */
 import { createApp } from "./server/app.ts";
 import {
-  type DatasetConfig,
   defaultConfig,
   parseConfig,
   type ServerConfig,
 } from "./server/config.ts";
+import { type DatasetConfig } from "./server/dataset_config.ts";
 import { loadDataset, type LoadResult } from "./server/loader.ts";
 
 export * from "./client/mod.ts";

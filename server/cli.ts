@@ -1,14 +1,13 @@
 /** Command-line arguments → a command and a validated ServerConfig. */
 import {
-  checkDatasetNames,
   ConfigError,
-  datasetFromArg,
   defaultConfig,
   parseBackend,
   parseConfig,
   type ServerConfig,
   validatePrefix,
 } from "./config.ts";
+import { checkDatasetNames, datasetFromArg } from "./dataset_config.ts";
 
 export type Command =
   | { kind: "help" }

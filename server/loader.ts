@@ -11,7 +11,8 @@ import type { ResolvedSource } from "../sources/types.ts";
 import { typeName } from "../data/type_name.ts";
 import type { DatasetMeta } from "../store/kv.ts";
 import type { Context } from "./context.ts";
-import { cacheDir, type DatasetConfig } from "./config.ts";
+import { cacheDir } from "./config.ts";
+import { type DatasetConfig } from "./dataset_config.ts";
 import { log } from "./log.ts";
 
 export interface LoadResult {

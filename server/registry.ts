@@ -7,7 +7,7 @@
  * grace period, where the engine can afford to hold both.
  */
 import type { Engine, LoadedDataset } from "../engines/engine.ts";
-import type { DatasetConfig } from "./config.ts";
+import type { DatasetConfig } from "./dataset_config.ts";
 
 export interface Published {
   ds: LoadedDataset;

@@ -40,20 +40,16 @@ interface Import {
   internal: boolean;
 }
 
-async function sourceFiles(dir = ""): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(ROOT + dir)) {
-    const path = dir + e.name;
-    if (e.isDirectory) {
-      if (
-        ["node_modules", "tests", "dist", ".git", ".datapress"].includes(
-          e.name,
-        ) || path === "ui/dist"
-      ) continue;
-      out.push(...await sourceFiles(path + "/"));
-    } else if (/\.tsx?$/.test(e.name)) out.push(path);
-  }
-  return out;
+/** The project's own TypeScript sources: tracked files only, tests aside. */
+async function sourceFiles(): Promise<string[]> {
+  const out = await new Deno.Command("git", {
+    args: ["ls-files", "*.ts", "*.tsx"],
+    cwd: ROOT,
+    stdout: "piped",
+  }).output();
+  return new TextDecoder().decode(out.stdout).split("\n").filter((f) =>
+    f !== "" && !f.startsWith("tests/") && !f.startsWith("ui/dist/")
+  );
 }
 
 function normalize(from: string, spec: string): string {

@@ -12,11 +12,8 @@ import {
   type QueryPage,
 } from "../../client/mod.ts";
 import { createApp } from "../../server/app.ts";
-import {
-  datasetFromArg,
-  defaultConfig,
-  type ServerConfig,
-} from "../../server/config.ts";
+import { defaultConfig, type ServerConfig } from "../../server/config.ts";
+import { datasetFromArg } from "../../server/dataset_config.ts";
 
 const TOKEN = "s3cret";
 const BODY = { columns: ["id", "v"], page_size: 20 };

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { type App, createApp } from "../../server/app.ts";
-import { datasetFromArg, defaultConfig } from "../../server/config.ts";
+import { defaultConfig } from "../../server/config.ts";
+import { datasetFromArg } from "../../server/dataset_config.ts";
 import type { Case } from "./cases.ts";
 
 /** The app of each engine serving `path` as dataset "fx", loaded; close them. */

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { createApp } from "../../server/app.ts";
-import { datasetFromArg, defaultConfig } from "../../server/config.ts";
+import { defaultConfig } from "../../server/config.ts";
+import { datasetFromArg } from "../../server/dataset_config.ts";
 import { writeFixture } from "../_shared/fixture.ts";
 
 /** mulberry32: a small seeded PRNG so failures reproduce. */

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { type App, createApp } from "../../server/app.ts";
-import { datasetFromArg, defaultConfig } from "../../server/config.ts";
+import { defaultConfig } from "../../server/config.ts";
+import { datasetFromArg } from "../../server/dataset_config.ts";
 import type { Engine } from "../../engines/engine.ts";
 import { writeFixture } from "../_shared/fixture.ts";
 

@@ -6,11 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { createApp } from "../../server/app.ts";
-import {
-  type Backend,
-  datasetFromArg,
-  defaultConfig,
-} from "../../server/config.ts";
+import { type Backend, defaultConfig } from "../../server/config.ts";
+import { datasetFromArg } from "../../server/dataset_config.ts";
 import { openDuck } from "./_duck.ts";
 import {
   type DeltaAction,

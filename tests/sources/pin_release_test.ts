@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { createApp } from "../../server/app.ts";
-import { datasetFromArg, defaultConfig } from "../../server/config.ts";
+import { defaultConfig } from "../../server/config.ts";
+import { datasetFromArg } from "../../server/dataset_config.ts";
 import { openDuck } from "./_duck.ts";
 import { writeCommit, writeDataFile } from "./_delta_table.ts";
 

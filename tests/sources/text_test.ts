@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { textToParquet } from "../../engines/duckdb/mod.ts";
-import { datasetFromArg } from "../../server/config.ts";
+import { datasetFromArg } from "../../server/dataset_config.ts";
 import { SourceError } from "../../sources/errors.ts";
 import { listingFingerprint } from "../../sources/poll.ts";
 import { resolveSource, type SourceSpec } from "../../sources/resolve.ts";

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { DataPressClient } from "../../client/mod.ts";
 import { createApp } from "../../server/app.ts";
-import { datasetFromArg, defaultConfig } from "../../server/config.ts";
+import { defaultConfig } from "../../server/config.ts";
+import { datasetFromArg } from "../../server/dataset_config.ts";
 import { isVersionChanged, PAGE_ROWS, RowSource } from "../../ui/row_source.ts";
 import { writeFixture } from "../_shared/fixture.ts";
 

@@ -7,7 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { createApp } from "../../../server/app.ts";
-import { datasetFromArg, defaultConfig } from "../../../server/config.ts";
+import { defaultConfig } from "../../../server/config.ts";
+import { datasetFromArg } from "../../../server/dataset_config.ts";
 import { resolveDelta } from "../../../sources/delta/mod.ts";
 import {
   checkProtocol,
