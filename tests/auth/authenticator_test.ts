@@ -1,22 +1,10 @@
 import assert from "node:assert/strict";
 import { generateKeyPair, SignJWT } from "jose";
-import {
-  type AuthDecision,
-  constantTimeEqual,
-  createAuthenticator,
-  validateAuthConfig,
-} from "../../auth/mod.ts";
+import { createAuthenticator, validateAuthConfig } from "../../auth/mod.ts";
+import { bearer, refused, request } from "./_decisions.ts";
 import { AUDIENCE, type LocalProvider, startProvider } from "./_provider.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-
-function request(headers: Record<string, string> = {}): Request {
-  return new Request("http://localhost/api/v1/datasets", { headers });
-}
-
-function bearer(token: string): Request {
-  return request({ authorization: `Bearer ${token}` });
-}
 
 function config(issuer: string, extra: Record<string, unknown> = {}) {
   return validateAuthConfig({
@@ -27,18 +15,6 @@ function config(issuer: string, extra: Record<string, unknown> = {}) {
     reload_scopes: ["datasets:reload"],
     ...extra,
   });
-}
-
-function refused(decision: AuthDecision, status: number, code: string) {
-  assert.equal(
-    decision.ok,
-    false,
-    `expected a refusal, got ${JSON.stringify(decision)}`,
-  );
-  if (decision.ok) return;
-  assert.equal(decision.status, status, decision.message);
-  assert.equal(decision.code, code, decision.message);
-  return decision;
 }
 
 async function withProvider(fn: (p: LocalProvider) => Promise<void>) {
@@ -305,51 +281,6 @@ Deno.test(
       for (const a of [withFallback, fallbackNoToken, noFallback]) a.close();
     }),
 );
-
-Deno.test("auth disabled: reads open, reload by ADMIN_TOKEN", async () => {
-  const disabled = validateAuthConfig({ enabled: false });
-  const noToken = await createAuthenticator(disabled, { adminToken: "" });
-  assert.deepEqual(await noToken.authorize(request(), "read"), { ok: true });
-  const off = refused(
-    await noToken.authorize(request({ "x-admin-token": "x" }), "reload"),
-    403,
-    "reload_disabled",
-  )!;
-  assert.match(off.message, /^reload is disabled: set ADMIN_TOKEN/);
-  const withToken = await createAuthenticator(disabled, {
-    adminToken: "s3cret",
-  });
-  refused(await withToken.authorize(request(), "reload"), 401, "unauthorized");
-  refused(
-    await withToken.authorize(request({ "x-admin-token": "s3cre" }), "reload"),
-    401,
-    "unauthorized",
-  );
-  refused(
-    await withToken.authorize(
-      request({ "x-admin-token": "s3cret!" }),
-      "reload",
-    ),
-    401,
-    "unauthorized",
-  );
-  assert.equal(
-    (await withToken.authorize(
-      request({ "x-admin-token": "s3cret" }),
-      "reload",
-    )).ok,
-    true,
-  );
-});
-
-Deno.test("constantTimeEqual", () => {
-  assert.equal(constantTimeEqual("abc", "abc"), true);
-  assert.equal(constantTimeEqual("abc", "abd"), false);
-  assert.equal(constantTimeEqual("abc", "abcd"), false);
-  assert.equal(constantTimeEqual("", ""), true);
-  assert.equal(constantTimeEqual("", "a"), false);
-  assert.equal(constantTimeEqual("é", "e\u0301"), false);
-});
 
 Deno.test(
   "issuer mismatch in discovery is refused at start",

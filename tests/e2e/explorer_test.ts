@@ -2,7 +2,9 @@
  * The data explorer in a real Chromium against one real server (DuckDB
  * engine, 1,000 datasets: the fixture first, the 2M-row file for a slow
  * query, 998 small ones). Each step is one behaviour of issue 15 and saves
- * its screenshots under .datapress/e2e/explorer/.
+ * its screenshots under .datapress/e2e/explorer/. Kept in one file because
+ * the steps share that one browser and server, whose start is most of the
+ * test's time.
  */
 import assert from "node:assert/strict";
 import { tableFromIPC } from "apache-arrow";
