@@ -17,11 +17,20 @@ import {
 import type { QueryRequest } from "../query/types.ts";
 import { resolveSource } from "../sources/resolve.ts";
 import { relationSql } from "../engines/duckdb/relation.ts";
+import {
+  inProcess,
+  type Load,
+  peakRssMb,
+  rssMb,
+  spawnServer,
+  timeIt,
+  wrk,
+} from "./_load.ts";
 
 const DATA = new URL("./data/accidents.parquet", import.meta.url).pathname;
 const ROWS = Number(Deno.env.get("BENCH_ROWS") ?? 2_000_000);
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
-const CONC = 64;
+const SHAPE = { seconds: SECONDS, concurrency: 64 };
 const ENGINES = (Deno.env.get("BENCH_ENGINES") ?? "duckdb").split(",");
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const ADMIN_TOKEN = "bench-reload";
@@ -55,81 +64,6 @@ const QUERIES: Record<
   },
 };
 
-interface Load {
-  rps: number;
-  p50: string;
-  p99: string;
-}
-
-async function wrk(url: string, body?: string): Promise<Load> {
-  const args = [
-    "-t2",
-    `-c${CONC}`,
-    `-d${SECONDS}s`,
-    "--timeout",
-    "60s",
-    "--latency",
-  ];
-  if (body !== undefined) {
-    args.push("-s", new URL("./wrk_post.lua", import.meta.url).pathname);
-  }
-  const out = await new Deno.Command("wrk", {
-    args: [...args, url],
-    env: { BODY: body ?? "" },
-    stdout: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN);
-  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(text);
-  if (non2xx) {
-    throw new Error(`wrk saw ${non2xx[1]} failed answers for ${url} ${body}`);
-  }
-  return {
-    rps,
-    p50: /^\s+50%\s+(\S+)/m.exec(text)?.[1] ?? "?",
-    p99: /^\s+99%\s+(\S+)/m.exec(text)?.[1] ?? "?",
-  };
-}
-
-async function spawnServer(
-  args: string[],
-): Promise<{ url: string; child: Deno.ChildProcess; readyMs: number }> {
-  const t0 = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
-    env: { ADMIN_TOKEN },
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  let url = "";
-  while (!url) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server exited: ${text}`);
-    text += value;
-    url = /listening on (\S+)/.exec(text)?.[1] ?? "";
-  }
-  reader.releaseLock();
-  child.stdout.cancel().catch(() => {});
-  while (
-    (await fetch(`${url}/readyz`).then((r) =>
-      r.body?.cancel().then(() => r.status)
-    )) !== 200
-  ) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return { url, child, readyMs: performance.now() - t0 };
-}
-
-async function rssMb(pid: number, which: "VmHWM" | "VmRSS"): Promise<number> {
-  const status = await Deno.readTextFile(`/proc/${pid}/status`);
-  return Number(new RegExp(`${which}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) /
-    1024;
-}
-
-const peakRssMb = (pid: number) => rssMb(pid, "VmHWM");
-
 /**
  * Reloads the dataset and measures it: load time (the reload's own
  * elapsed_ms) and peak RSS during the reload over the steady RSS before it.
@@ -150,51 +84,6 @@ async function measureReload(
   return { ms: body.elapsed_ms, steadyMb, peakMb: await peakRssMb(pid) };
 }
 
-/** Runs `sql` with CONC requests in flight over a pool of connections for SECONDS. */
-async function inProcess(
-  sqlOf: () => { sql: string; params: string[] },
-  conns: import("@duckdb/node-api").DuckDBConnection[],
-): Promise<Load> {
-  const idle = [...conns];
-  const waiters: ((c: typeof conns[number]) => void)[] = [];
-  const lat: number[] = [];
-  const start = performance.now();
-  const end = start + SECONDS * 1000;
-  await Promise.all(Array.from({ length: CONC }, async () => {
-    while (performance.now() < end) {
-      const t = performance.now();
-      const c = idle.pop() ??
-        await new Promise<typeof conns[number]>((r) => waiters.push(r));
-      try {
-        const { sql, params } = sqlOf();
-        const r = await c.run(sql, params);
-        await r.getRows();
-      } finally {
-        const w = waiters.shift();
-        if (w) w(c);
-        else idle.push(c);
-      }
-      lat.push(performance.now() - t);
-    }
-  }));
-  lat.sort((a, b) => a - b);
-  const q = (p: number) => `${lat[Math.floor(lat.length * p)]!.toFixed(2)}ms`;
-  // Requests started before the deadline finish after it: count the whole span.
-  const elapsed = (performance.now() - start) / 1000;
-  return { rps: lat.length / elapsed, p50: q(0.5), p99: q(0.99) };
-}
-
-async function timeIt(fn: () => Promise<unknown>, n = 5): Promise<number> {
-  const ts: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn();
-    ts.push(performance.now() - t);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[Math.floor(n / 2)]!;
-}
-
 const lines: string[] = [];
 const say = (s: string) => {
   console.log(s);
@@ -212,7 +101,7 @@ const size = (await Deno.stat(DATA)).size;
 say(
   `data: ${DATA.split("/").pop()} ${ROWS.toLocaleString()} rows, ${
     (size / 1e6).toFixed(1)
-  } MB; wrk -t2 -c${CONC} -d${SECONDS}s; ${navigator.hardwareConcurrency} cores`,
+  } MB; wrk -t2 -c${SHAPE.concurrency} -d${SECONDS}s; ${navigator.hardwareConcurrency} cores`,
 );
 say("");
 
@@ -221,7 +110,7 @@ const base = await spawnServer([
   "-A",
   new URL("./baseline_server.ts", import.meta.url).pathname,
 ]);
-const baseline = await wrk(`${base.url}/`);
+const baseline = await wrk(SHAPE, `${base.url}/`);
 base.child.kill("SIGTERM");
 await base.child.status;
 say(`| measurement | rps | p50 | p99 | ratio |`);
@@ -257,7 +146,7 @@ const sqlFor = (q: typeof QUERIES[string]) => {
 const inproc: Record<string, Load> = {};
 for (const [name, q] of Object.entries(QUERIES)) {
   const s = sqlFor(q);
-  inproc[name] = await inProcess(() => s, conns);
+  inproc[name] = await inProcess(SHAPE, () => s, conns);
   say(
     `| in-process DuckDB: ${name} | ${inproc[name]!.rps.toFixed(0)} | ${
       inproc[name]!.p50
@@ -311,7 +200,7 @@ for (const engine of ENGINES) {
     "0",
     "--kv",
     ":memory:",
-  ]);
+  ], { ADMIN_TOKEN });
   say(
     `### engine ${engine}: ready in ${
       srv.readyMs.toFixed(0)
@@ -333,6 +222,7 @@ for (const engine of ENGINES) {
   say(`|---|---|---|---|---|---|`);
   for (const [name, q] of Object.entries(QUERIES)) {
     const r = await wrk(
+      SHAPE,
       `${srv.url}/api/v1/datasets/accidents/${q.route}`,
       JSON.stringify(q.body),
     );
@@ -423,7 +313,11 @@ say(
 );
 say(`|---|---|---|---|---|${ENGINES.map(() => "---|").join("")}`);
 for (const [i, name] of FLOORS.entries()) {
-  const r = await wrk(`${floor.url}/${i}`, JSON.stringify(QUERIES[name]!.body));
+  const r = await wrk(
+    SHAPE,
+    `${floor.url}/${i}`,
+    JSON.stringify(QUERIES[name]!.body),
+  );
   say(
     `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${
       (r.rps / baseline.rps).toFixed(2)
