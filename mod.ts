@@ -23,7 +23,7 @@ import {
   parseConfig,
   type ServerConfig,
 } from "./server/config.ts";
-import { type DatasetConfig } from "./server/dataset_config.ts";
+import type { DatasetConfig } from "./server/dataset_config.ts";
 import { loadDataset, type LoadResult } from "./server/loader.ts";
 
 export * from "./client/mod.ts";

@@ -12,7 +12,7 @@ import { typeName } from "../data/type_name.ts";
 import type { DatasetMeta } from "../store/kv.ts";
 import type { Context } from "./context.ts";
 import { cacheDir } from "./config.ts";
-import { type DatasetConfig } from "./dataset_config.ts";
+import type { DatasetConfig } from "./dataset_config.ts";
 import { log } from "./log.ts";
 
 export interface LoadResult {
