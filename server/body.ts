@@ -139,17 +139,22 @@ export async function readJsonBody(
       );
     }
   }
+  return parseJson(text, "the request body is not valid JSON");
+}
+
+/** `JSON.parse(text)`, or a 400 that starts with `refusal` and names `path`. */
+export function parseJson(
+  text: string,
+  refusal: string,
+  path?: string,
+): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
     const detail = e instanceof SyntaxError
       ? e.message.slice(0, 200)
       : "malformed";
-    throw new ApiError(
-      400,
-      "invalid_json",
-      `the request body is not valid JSON: ${detail}`,
-    );
+    throw new ApiError(400, "invalid_json", `${refusal}: ${detail}`, path);
   }
 }
 

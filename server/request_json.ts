@@ -5,7 +5,7 @@
  * limit and end in the same parser.
  */
 import { ApiError } from "../data/errors.ts";
-import { type BodyLimits, readJsonBody } from "./body.ts";
+import { type BodyLimits, parseJson, readJsonBody } from "./body.ts";
 
 /** The query-string parameter that carries a GET request's JSON. */
 export const Q = "q";
@@ -38,17 +38,9 @@ export function queryParamJson(url: string, maxBytes: number): unknown {
       Q,
     );
   }
-  try {
-    return JSON.parse(q);
-  } catch (e) {
-    const detail = e instanceof SyntaxError
-      ? e.message.slice(0, 200)
-      : "malformed";
-    throw new ApiError(
-      400,
-      "invalid_json",
-      `query parameter ${Q} is not valid JSON (URL-encode the request body): ${detail}`,
-      Q,
-    );
-  }
+  return parseJson(
+    q,
+    `query parameter ${Q} is not valid JSON (URL-encode the request body)`,
+    Q,
+  );
 }
