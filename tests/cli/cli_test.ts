@@ -1,28 +1,6 @@
 import assert from "node:assert/strict";
+import { run, spawn } from "./_cli.ts";
 import { writeFixture } from "../_shared/fixture.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-function spawn(args: string[]) {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { DATAPRESS_LOG: "error" },
-  }).spawn();
-}
-
-async function run(
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await spawn(args).output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-  };
-}
 
 /** Reads stdout until `listening on URL` and returns the URL. */
 async function waitListening(child: Deno.ChildProcess): Promise<string> {

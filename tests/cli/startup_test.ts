@@ -4,28 +4,8 @@
  * a SIGKILLed server's pinned files are swept by the next start.
  */
 import assert from "node:assert/strict";
+import { run, spawn } from "./_cli.ts";
 import { writeFixture } from "../_shared/fixture.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-function spawn(args: string[], env: Record<string, string> = {}) {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { DATAPRESS_LOG: "error", ...env },
-  }).spawn();
-}
-
-async function run(args: string[], env: Record<string, string> = {}) {
-  const out = await spawn(args, env).output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-  };
-}
 
 /** The stdout lines printed up to and including `listening on …`. */
 async function startLines(child: Deno.ChildProcess): Promise<string[]> {
