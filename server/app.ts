@@ -22,6 +22,10 @@ import { Metrics } from "./metrics.ts";
 import { Registry } from "./registry.ts";
 import { createRouter } from "./router.ts";
 import { requestTimeout } from "./timeout.ts";
+import { Deadlines } from "./deadlines.ts";
+
+/** A request still running after this long stops when its client goes. */
+const CLIENT_WATCH_MS = 10;
 
 export interface App {
   handler(req: Request): Promise<Response>;
@@ -99,6 +103,7 @@ export async function createApp(
   for (const d of config.datasets) ctx.registry.add(d);
 
   const route = createRouter(ctx, auth, !authConfig.enabled);
+  const clientWatch = new Deadlines(10 * CLIENT_WATCH_MS);
   const timed = requestTimeout(config.request_timeout_ms);
   const cors = createCors(config.cors_origins);
   const logRequests = logEnabled("info");
@@ -131,11 +136,19 @@ export async function createApp(
     const started = performance.now();
     const abort = new AbortController();
     // A client that goes away (closed socket, aborted fetch) stops the
-    // engine work of its request at once, as a timeout does; an export
-    // already streaming is stopped by its body's cancel instead.
+    // engine work of its request, as a timeout does; an export already
+    // streaming is stopped by its body's cancel instead. Listening costs
+    // more than a cached answer's whole bookkeeping, so only requests still
+    // running after CLIENT_WATCH_MS listen (a client gone by then aborts at
+    // once).
     const gone = () =>
       abort.abort(new ApiError(499, "client_closed", "the client went away"));
-    req.signal.addEventListener("abort", gone, { once: true });
+    let watching = false;
+    const watch = clientWatch.add(started + CLIENT_WATCH_MS, () => {
+      watching = true;
+      if (req.signal.aborted) gone();
+      else req.signal.addEventListener("abort", gone, { once: true });
+    });
     let label = "unmatched";
     let res: Response;
     try {
@@ -164,7 +177,8 @@ export async function createApp(
     } catch (e) {
       res = renderError(e);
     } finally {
-      req.signal.removeEventListener("abort", gone);
+      clientWatch.cancel(watch);
+      if (watching) req.signal.removeEventListener("abort", gone);
     }
     observe(req, label, res.status, started);
     return res;
