@@ -17,7 +17,13 @@ import type { Published } from "./registry.ts";
 /** What an entry costs beyond its body: key, headers, map slots. */
 const OVERHEAD = 160;
 
-interface Entry {
+/** A cached answer (`AnswerCache.find`); answer it with `AnswerCache.serve`. */
+export interface CachedAnswer {
+  /** The answer's ETag (the same for every encoding of it). */
+  readonly etag: string;
+}
+
+interface Entry extends CachedAnswer {
   key: string;
   owner: Published;
   body: Uint8Array<ArrayBuffer>;
@@ -86,21 +92,41 @@ export class AnswerCache {
   }
 
   /**
-   * The cached answer under `key` as a fresh Response, or null (a miss is
-   * counted). A disabled cache always misses without counting.
+   * The answer cached under `key`, else the one under `identityKey` (the
+   * same answer without content encoding, which `serve` compresses and
+   * stores under `key`): one hit or one miss is counted. A disabled cache
+   * always misses without counting.
    */
-  get(key: string): Response | null {
+  find(key: string, identityKey: string | null): CachedAnswer | null {
     if (!this.enabled) return null;
-    const e = this.#entries.get(key);
-    if (e === undefined || e.owner.retired) {
+    const e = this.#fresh(key) ??
+      (identityKey === null ? undefined : this.#fresh(identityKey));
+    if (e === undefined) {
       this.misses++;
       return null;
     }
-    // Most recently used goes last.
+    this.hits++;
+    return e;
+  }
+
+  /** `found` (from `find(key, …)`) as a fresh Response. */
+  serve(
+    key: string,
+    found: CachedAnswer,
+    enc: Encoding | null,
+  ): Response {
+    const e = found as Entry;
+    if (e.key === key) return finalResponse(e.body, e.prepared);
+    return this.put(key, e.owner, e.body, e.headers, enc);
+  }
+
+  /** The live entry under `key`, made the most recently used. */
+  #fresh(key: string): Entry | undefined {
+    const e = this.#entries.get(key);
+    if (e === undefined || e.owner.retired) return undefined;
     this.#entries.delete(key);
     this.#entries.set(key, e);
-    this.hits++;
-    return finalResponse(e.body, e.prepared);
+    return e;
   }
 
   /**
@@ -130,23 +156,6 @@ export class AnswerCache {
     return finalResponse(body, headers);
   }
 
-  /**
-   * The identity answer held for `identityKey`, compressed with `enc` and
-   * stored under `key`: a client asking another encoding reuses the engine's
-   * answer. Null when there is no such answer (not counted: `get` counted the
-   * miss already).
-   */
-  recode(
-    identityKey: string,
-    key: string,
-    enc: Encoding,
-  ): Response | null {
-    if (!this.enabled) return null;
-    const e = this.#entries.get(identityKey);
-    if (e === undefined || e.owner.retired) return null;
-    return this.put(key, e.owner, e.body, e.headers, enc);
-  }
-
   /** Drops every entry. */
   clear(): void {
     this.#entries.clear();
@@ -172,6 +181,7 @@ export class AnswerCache {
     // A private copy: the caller's buffer may be reused or handed on.
     const e: Entry = {
       key,
+      etag: headers.etag ?? "",
       owner,
       body: body.slice(),
       headers,

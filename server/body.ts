@@ -75,6 +75,32 @@ export async function readJsonBody(
   limits: BodyLimits,
   emptyAs?: unknown,
 ): Promise<unknown> {
+  const text = await readBodyText(req, limits);
+  if (text === null) {
+    if (emptyAs !== undefined) return emptyAs;
+    throw emptyBody();
+  }
+  return parseJson(text, BODY_NOT_JSON);
+}
+
+const BODY_NOT_JSON = "the request body is not valid JSON";
+
+export function emptyBody(): ApiError {
+  return new ApiError(
+    400,
+    "invalid_json",
+    "the request body is empty; send a JSON object",
+  );
+}
+
+/**
+ * A JSON request body as text (parse it with `parseBodyJson`), or null when
+ * it is empty; the same 415, 413, 408 and 400 answers as `readJsonBody`.
+ */
+export async function readBodyText(
+  req: Request,
+  limits: BodyLimits,
+): Promise<string | null> {
   const { maxBytes } = limits;
   const type = req.headers.get("content-type");
   if (type !== null && type !== "application/json" && !isJsonUtf8(type)) {
@@ -112,14 +138,7 @@ export async function readJsonBody(
     },
   );
   if (bytes.length > maxBytes) throw tooLarge(maxBytes);
-  if (bytes.length === 0) {
-    if (emptyAs !== undefined) return emptyAs;
-    throw new ApiError(
-      400,
-      "invalid_json",
-      "the request body is empty; send a JSON object",
-    );
-  }
+  if (bytes.length === 0) return null;
   if (type === null) {
     throw new ApiError(
       415,
@@ -139,7 +158,12 @@ export async function readJsonBody(
       );
     }
   }
-  return parseJson(text, "the request body is not valid JSON");
+  return text;
+}
+
+/** A body's text from `readBodyText` as JSON, or a 400. */
+export function parseBodyJson(text: string): unknown {
+  return parseJson(text, BODY_NOT_JSON);
 }
 
 /** `JSON.parse(text)`, or a 400 that starts with `refusal` and names `path`. */

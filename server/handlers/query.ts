@@ -17,7 +17,11 @@ import {
   planCount,
   planQuery,
 } from "../../query/plan.ts";
-import type { QueryPlan } from "../../query/types.ts";
+import type {
+  CountRequest,
+  QueryPlan,
+  QueryRequest,
+} from "../../query/types.ts";
 import type { ResultBatch } from "../../data/types.ts";
 import { bodyLimits } from "../body.ts";
 import { negotiate } from "../compress.ts";
@@ -27,7 +31,8 @@ import { markStreamed, VARY } from "../http.ts";
 import { ownedStream } from "../owned_stream.ts";
 import { leasePinned } from "../pinned.ts";
 import type { Published } from "../registry.ts";
-import { readRequestJson } from "../request_json.ts";
+import { parseRequestText, readRequestText } from "../request_json.ts";
+import { RequestMemo } from "../request_memo.ts";
 import { notFound } from "./datasets.ts";
 
 const ARROW = "application/vnd.apache.arrow.stream";
@@ -84,18 +89,27 @@ function encodingOf(ctx: Context, req: Request) {
     : null;
 }
 
+/** A request parsed from its text, with its normalised key. */
+interface Parsed<T> {
+  body: T;
+  request: string;
+}
+const queries = new RequestMemo<Parsed<QueryRequest>>();
+const counts = new RequestMemo<Parsed<CountRequest>>();
+
 export const query: Handler = async (ctx, req, params, signal) => {
   const fmt = format(req);
-  const body = parseQueryBody(
-    await readRequestJson(req, bodyLimits(ctx)),
-  );
+  const text = await readRequestText(req, bodyLimits(ctx));
+  const make = () => {
+    const body = parseQueryBody(parseRequestText(req, text));
+    return { body, request: normalizedRequestKey(body) };
+  };
+  const { body, request } = text === null ? make() : queries.get(text, make);
   const name = params.name!;
   const p = await leasePinned(ctx, name, body.version);
   if (!p) throw notFound(name);
   let streaming = false;
   try {
-    const request = normalizedRequestKey(body);
-    const tag = answerEtag(p, name, request, fmt);
     const exported = fmt !== "json" && fmt !== "arrow";
     const answers = ctx.answers;
     const enc = exported ? null : encodingOf(ctx, req);
@@ -103,10 +117,15 @@ export const query: Handler = async (ctx, req, params, signal) => {
     if (!exported) {
       // A cached answer was planned against this very version: the request
       // is valid, and planning it again is not needed.
-      const hit = answers.get(key) ??
-        (enc && answers.recode(answers.key(p, request, fmt, null), key, enc));
-      if (hit) return notModified(req, tag) ?? hit;
+      const hit = answers.find(
+        key,
+        enc === null ? null : answers.key(p, request, fmt, null),
+      );
+      if (hit) {
+        return notModified(req, hit.etag) ?? answers.serve(key, hit, enc);
+      }
     }
+    const tag = answerEtag(p, name, request, fmt);
     const plan = planQuery(body, p.ds.schema, {
       maxPageSize: ctx.config.max_page_size,
     });
@@ -238,19 +257,23 @@ function exportResponse(
 }
 
 export const count: Handler = async (ctx, req, params, signal) => {
-  const body = parseCountBody(
-    await readRequestJson(req, bodyLimits(ctx), {}),
-  );
+  const text = await readRequestText(req, bodyLimits(ctx));
+  const make = () => {
+    const body = parseCountBody(parseRequestText(req, text, {}));
+    return { body, request: normalizedRequestKey(body) };
+  };
+  const { body, request } = text === null ? make() : counts.get(text, make);
   const name = params.name!;
   const p = await leasePinned(ctx, name, body.version);
   if (!p) throw notFound(name);
   try {
-    const request = normalizedRequestKey(body);
-    const tag = answerEtag(p, name, request, "count");
     // Counts are far under the compression threshold: one identity entry.
     const key = ctx.answers.key(p, request, "count", null);
-    const hit = ctx.answers.get(key);
-    if (hit) return notModified(req, tag) ?? hit;
+    const hit = ctx.answers.find(key, null);
+    if (hit) {
+      return notModified(req, hit.etag) ?? ctx.answers.serve(key, hit, null);
+    }
+    const tag = answerEtag(p, name, request, "count");
     const filters = planCount(body, p.ds.schema);
     const cached = notModified(req, tag);
     if (cached) return cached;

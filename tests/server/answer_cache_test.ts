@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import zlib from "node:zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { AnswerCache } from "../../server/answer_cache.ts";
+import { RequestMemo } from "../../server/request_memo.ts";
 import { ConfigError, parseConfig } from "../../server/config.ts";
 import type { Published } from "../../server/registry.ts";
 import type { Engine } from "../../engines/engine.ts";
@@ -334,15 +335,38 @@ Deno.test("AnswerCache: recency, budget and retired owners", () => {
   cache.put(k(a, 1), a, body(), {}, null);
   cache.put(k(a, 2), a, body(), {}, null);
   cache.put(k(b, 3), b, body(), {}, null);
-  assert.ok(cache.get(k(a, 1)));
+  assert.ok(cache.find(k(a, 1), null));
   cache.put(k(b, 4), b, body(), {}, null); // evicts r2, the least recent
-  assert.equal(cache.get(k(a, 2)), null);
-  assert.ok(cache.get(k(a, 1)));
+  assert.equal(cache.find(k(a, 2), null), null);
+  assert.ok(cache.find(k(a, 1), null));
   assert.notEqual(k(a, 1), k(b, 1), "versions never share keys");
   a.retired = true;
-  assert.equal(cache.get(k(a, 1)), null);
+  assert.equal(cache.find(k(a, 1), null), null);
   const left = cache.bytes;
   assert.equal(cache.size, 2);
   assert.ok(left > 0 && left <= cache.budget);
   assert.deepEqual([cache.hits, cache.misses], [2, 2]);
+});
+
+Deno.test("RequestMemo: a parsed request per text, bounded and frozen", () => {
+  const memo = new RequestMemo<{ v: number[] }>(2, 10);
+  let made = 0;
+  const make = () => ({ v: [++made] });
+  const a = memo.get("a", make);
+  assert.equal(memo.get("a", make), a);
+  assert.equal(made, 1);
+  assert.ok(Object.isFrozen(a) && Object.isFrozen(a.v));
+  memo.get("b", make);
+  memo.get("c", make); // "a" goes
+  assert.equal(memo.size, 2);
+  memo.get("a", make);
+  assert.equal(made, 4);
+  memo.get("0123456789ab", make); // too long to keep
+  assert.equal(memo.size, 2);
+  assert.throws(() =>
+    memo.get("x", () => {
+      throw new Error("bad");
+    })
+  );
+  assert.equal(memo.size, 2);
 });
