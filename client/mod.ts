@@ -79,6 +79,11 @@ export interface DatasetInfo {
   description: string;
   format: string;
   engine: string;
+  /**
+   * What answers now: "view" or "table" (DuckDB engine; its native table
+   * takes over once built), "memory"; null until loaded.
+   */
+  storage: "view" | "table" | "memory" | null;
   rows: number | null;
   columns: number | null;
   version: number | null;

@@ -15,8 +15,18 @@ export interface DatasetSpec {
   mode: "auto" | "none" | "list";
   indexColumns: string[];
   indexMaxCardinality: number;
-  /** Refuse a load bigger than this (memory engine only). */
+  /**
+   * Refuse a load bigger than this (memory engine); the DuckDB engine keeps
+   * a native table in memory up to this size.
+   */
   memoryLimitBytes: number;
+  /**
+   * DuckDB engine: answer from a native table built in the background
+   * ("table"), or from a view over the files only ("view"); "auto" (the
+   * default) is a table when the data fits `memoryLimitBytes`, else the
+   * view. A "table" bigger than that lives in a database file.
+   */
+  storage?: "auto" | "table" | "view";
 }
 
 /** A dataset ready to answer queries. Immutable once published: reload builds a new one. */
@@ -65,6 +75,11 @@ export interface Engine {
    * version can stay beside the new one.
    */
   heldBytes(ds: LoadedDataset): number;
+  /**
+   * What answers `ds` now: the DuckDB engine's view of the files or its
+   * native table (once built), or the memory engine's columns.
+   */
+  storage(ds: LoadedDataset): "view" | "table" | "memory";
   /** Connections checked out by running requests (a gauge in /metrics). */
   connectionsInUse(): number;
   /** Frees the engine itself (pools, database handles). */

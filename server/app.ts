@@ -51,6 +51,7 @@ async function createEngine(config: ServerConfig): Promise<Engine> {
   return await DuckDBEngine.create({
     threads: config.workers,
     pinRoot: `${cacheDir(config)}/pins`,
+    tableRoot: `${cacheDir(config)}/tables`,
   });
 }
 

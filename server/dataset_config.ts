@@ -18,6 +18,12 @@ export interface DatasetConfig {
   version?: number;
   timestamp?: string;
   reload_interval_secs?: number;
+  /**
+   * DuckDB engine: a native table built in the background ("table") or a
+   * view over the files ("view"); unset = a table when the data fits
+   * memory_limit_bytes, else the view.
+   */
+  storage?: "table" | "view";
 }
 
 const DATASET_KEYS = [
@@ -32,6 +38,7 @@ const DATASET_KEYS = [
   "version",
   "timestamp",
   "reload_interval_secs",
+  "storage",
 ];
 const S3_KEYS = [
   "region",
@@ -134,6 +141,13 @@ export function parseDataset(raw: unknown, i: number): DatasetConfig {
         "must be an ISO-8601 timestamp",
       );
     }
+  }
+  if (o.storage !== undefined) {
+    ds.storage = oneOf(
+      o.storage,
+      ["table", "view"] as const,
+      `${path}.storage`,
+    );
   }
   if (o.reload_interval_secs !== undefined) {
     ds.reload_interval_secs = int(

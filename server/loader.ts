@@ -29,6 +29,7 @@ function spec(ctx: Context, d: DatasetConfig): DatasetSpec {
     indexColumns: d.index_columns,
     indexMaxCardinality: d.index_max_cardinality,
     memoryLimitBytes: ctx.config.memory_limit_bytes,
+    storage: d.storage ?? "auto",
   };
 }
 

@@ -1,7 +1,10 @@
 /**
  * The DuckDB engine: datasets are lazy views over their parquet files, so
  * loading costs a footer read, and every request runs on its own pooled
- * connection.
+ * connection. With `storage: "table"` (the default when the data fits the
+ * memory limit) the view answers at once while a native DuckDB table is
+ * built from it in the background (tables.ts); the table then takes over,
+ * same version, same answers.
  */
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { DatasetSpec, Engine, LoadedDataset } from "../engine.ts";
@@ -14,7 +17,8 @@ import type { ResolvedSource } from "../../sources/types.ts";
 import { PinStore } from "./pins.ts";
 import { ConnectionPool } from "./pool.ts";
 import { readBatch, readBatches } from "./read.ts";
-import { relationSql } from "./relation.ts";
+import { literal, relationSql } from "./relation.ts";
+import { TableBuilder } from "./tables.ts";
 
 const STREAM_BATCH_ROWS = 16_384;
 
@@ -22,6 +26,15 @@ interface DuckDataset extends LoadedDataset {
   readonly view: string;
   /** Directory of hard links pinning this version's files, removed on close. */
   readonly pinDir: string | null;
+  /** The native table once built (it then answers instead of the view). */
+  table: string | null;
+  /** Estimated bytes of the data (parquet's uncompressed page sizes). */
+  readonly bytes: number;
+  /** Stops a table build still running when the version closes. */
+  readonly building: AbortController | null;
+  /** Settles when the table build (if any) is done, swapped in or not. */
+  readonly built: Promise<void>;
+  closed: boolean;
 }
 
 export interface DuckDBEngineOptions {
@@ -29,6 +42,22 @@ export interface DuckDBEngineOptions {
   threads?: number;
   /** Folder for pinned files (pins.ts); a temp folder when unset. */
   pinRoot?: string;
+  /** Folder for table database files (tables.ts); a temp folder when unset. */
+  tableRoot?: string;
+}
+
+/** Info lines as server/log.ts writes them (engines do not import server/). */
+const logInfo = ["info", "debug"].includes(
+  Deno.env.get("DATAPRESS_LOG") ?? "",
+);
+function log(level: "info" | "warn", fields: Record<string, unknown>): void {
+  if (level === "info" && !logInfo) return;
+  console.error(JSON.stringify({
+    ts: new Date().toISOString(),
+    level,
+    engine: "duckdb",
+    ...fields,
+  }));
 }
 
 export class DuckDBEngine implements Engine {
@@ -36,16 +65,21 @@ export class DuckDBEngine implements Engine {
   #instance: DuckDBInstance;
   #pool: ConnectionPool;
   #pins: PinStore;
+  #tableDirs: PinStore;
+  #tables: TableBuilder;
   #loads = 0;
 
   private constructor(
     instance: DuckDBInstance,
     pool: ConnectionPool,
     pins: PinStore,
+    tableDirs: PinStore,
   ) {
     this.#instance = instance;
     this.#pool = pool;
     this.#pins = pins;
+    this.#tableDirs = tableDirs;
+    this.#tables = new TableBuilder(instance, () => tableDirs.scratch());
   }
 
   static async create(opts: DuckDBEngineOptions = {}): Promise<DuckDBEngine> {
@@ -75,7 +109,28 @@ export class DuckDBEngine implements Engine {
     const pins = await PinStore.open(
       opts.pinRoot ?? await Deno.makeTempDir({ prefix: "datapress-pins-" }),
     );
-    return new DuckDBEngine(instance, pool, pins);
+    const tableDirs = await PinStore.open(
+      opts.tableRoot ??
+        await Deno.makeTempDir({ prefix: "datapress-tables-" }),
+    );
+    return new DuckDBEngine(instance, pool, pins, tableDirs);
+  }
+
+  /** Settles once no table is being built (tests, benchmarks). */
+  async tablesBuilt(): Promise<void> {
+    while (this.#tables.pending > 0) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** The native tables held (tests: none may outlive its version). */
+  storedTables(): Promise<string[]> {
+    return this.#tables.list();
+  }
+
+  /** "table" once the dataset's native table answers, else "view". */
+  storage(ds: LoadedDataset): "table" | "view" {
+    return (ds as DuckDataset).table ? "table" : "view";
   }
 
   async load(
@@ -88,19 +143,33 @@ export class DuckDBEngine implements Engine {
     const sql = `CREATE VIEW ${quoteIdent(view)} AS ${
       relationSql(source, source.files)
     }`;
-    const rows = await this.#pool.use(signal, async (conn) => {
+    const storage = spec.storage ?? "auto";
+    const { rows, bytes } = await this.#pool.use(signal, async (conn) => {
       try {
         await conn.run(sql);
         const r = await conn.runAndReadAll(
           `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(view)}`,
         );
-        return Number(r.getRows()[0]![0] as bigint);
+        const rows = Number(r.getRows()[0]![0] as bigint);
+        // The footers again, for the size of their pages once decompressed.
+        const b = storage === "view" || source.files.length === 0 ? 0 : Number(
+          (await conn.runAndReadAll(
+            `SELECT coalesce(sum(total_uncompressed_size), 0)::BIGINT
+               FROM parquet_metadata([${
+              source.files.map((f) => literal(f.path)).join(", ")
+            }])`,
+          )).getRows()[0]![0] as bigint,
+        );
+        return { rows, bytes: b };
       } catch (e) {
         await conn.run(`DROP VIEW IF EXISTS ${quoteIdent(view)}`);
         await this.#pins.unpin(pinDir);
         throw e;
       }
     });
+    const table = rows > 0 && (storage === "table" ||
+      (storage === "auto" && bytes <= spec.memoryLimitBytes));
+    const building = table ? new AbortController() : null;
     const ds: DuckDataset = {
       name: spec.name,
       schema: source.schema,
@@ -109,12 +178,55 @@ export class DuckDBEngine implements Engine {
       source,
       view,
       pinDir,
+      table: null,
+      bytes,
+      building,
+      built: Promise.resolve(),
+      closed: false,
     };
+    if (building) {
+      (ds as { built: Promise<void> }).built = this.#buildTable(
+        ds,
+        building.signal,
+      );
+    }
     return ds;
+  }
+
+  /**
+   * Builds the dataset's table in the background and swaps it in; a
+   * failure leaves the view answering (logged: the data is served, slower).
+   */
+  async #buildTable(ds: DuckDataset, signal: AbortSignal): Promise<void> {
+    const started = performance.now();
+    try {
+      const table = await this.#tables.build(ds.view, signal);
+      if (ds.closed) {
+        await this.#tables.drop(table);
+        return;
+      }
+      // One assignment: requests planned from now on read the table; the
+      // ones running keep the view, which stays until the version closes.
+      ds.table = table;
+      log("info", {
+        msg: "table built",
+        dataset: ds.name,
+        rows: ds.rows,
+        ms: Math.round(performance.now() - started),
+      });
+    } catch (e) {
+      if (signal.aborted || ds.closed) return;
+      log("warn", {
+        msg: "table build failed; the view keeps answering",
+        dataset: ds.name,
+        error: e instanceof Error ? e.message : String(e),
+      });
+    }
   }
 
   /** The relation a request reads: the view, or only the files its partition filters keep. */
   #relation(ds: DuckDataset, filters: PlanPredicate[]): string {
+    if (ds.table) return ds.table;
     const files = pruneFiles(ds.source, filters);
     if (files.length === ds.source.files.length) return quoteIdent(ds.view);
     return `(${relationSql(ds.source, files)})`;
@@ -172,6 +284,14 @@ export class DuckDBEngine implements Engine {
 
   async close(ds: LoadedDataset): Promise<void> {
     const d = ds as DuckDataset;
+    d.closed = true;
+    d.building?.abort();
+    await d.built;
+    if (d.table) {
+      const t = d.table;
+      d.table = null;
+      await this.#tables.drop(t).catch(() => {});
+    }
     await this.#pool.use(
       undefined,
       (conn) => conn.run(`DROP VIEW IF EXISTS ${quoteIdent(d.view)}`),
@@ -179,7 +299,11 @@ export class DuckDBEngine implements Engine {
     await this.#pins.unpin(d.pinDir);
   }
 
-  /** A view holds no data: its pinned files are read at query time. */
+  /**
+   * Nothing that cannot be given back: a view reads its pinned files at
+   * query time, and a table's blocks sit in DuckDB's buffer manager, which
+   * evicts them to the table file under memory pressure.
+   */
   heldBytes(_ds: LoadedDataset): number {
     return 0;
   }
@@ -189,9 +313,11 @@ export class DuckDBEngine implements Engine {
   }
 
   async shutdown(): Promise<void> {
+    await this.#tables.close();
     await this.#pool.close();
     this.#instance.closeSync();
     await this.#pins.close();
+    await this.#tableDirs.close();
   }
 }
 

@@ -81,6 +81,13 @@ export class PinStore {
     return { source: { ...source, files }, dir };
   }
 
+  /** A new empty folder of this engine's (remove it with `unpin`). */
+  async scratch(): Promise<string> {
+    const dir = `${this.#dir}/${++this.#next}`;
+    await Deno.mkdir(dir);
+    return dir;
+  }
+
   /** Removes a version's links: they hold the old files' disk space. */
   async unpin(dir: string | null): Promise<void> {
     if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});

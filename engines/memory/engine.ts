@@ -161,6 +161,10 @@ export class MemoryEngine implements Engine {
     return tableBytes((ds as MemoryDataset).table);
   }
 
+  storage(_ds: LoadedDataset): "memory" {
+    return "memory";
+  }
+
   /** The memory engine holds no connections. */
   connectionsInUse(): number {
     return 0;

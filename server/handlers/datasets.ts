@@ -13,6 +13,8 @@ export const listDatasets: Handler = (ctx) => {
       description: e.config.description,
       format: p?.ds.source.format ?? e.config.format ?? "parquet",
       engine: ctx.engine.name,
+      // What answers now: DuckDB's view or native table, or memory.
+      storage: p ? ctx.engine.storage(p.ds) : null,
       rows: p?.ds.rows ?? null,
       columns: p?.ds.schema.fields.length ?? null,
       version: p?.version ?? null,

@@ -103,6 +103,7 @@ export const SCHEMAS: Record<string, Schema> = {
             "description",
             "format",
             "engine",
+            "storage",
             "rows",
             "columns",
             "version",
@@ -117,6 +118,12 @@ export const SCHEMAS: Record<string, Schema> = {
               enum: ["parquet", "delta", "csv", "ndjson"],
             },
             engine: { type: "string", enum: ["duckdb", "memory"] },
+            storage: {
+              type: ["string", "null"],
+              enum: ["view", "table", "memory", null],
+              description:
+                "what answers now: the DuckDB engine's view of the files or its native table (built in the background after load), or the memory engine's columns; null until loaded",
+            },
             rows: { ...nullableInt, description: "null until loaded" },
             columns: nullableInt,
             version: nullableInt,
