@@ -11,7 +11,7 @@ import type { DatasetSpec, Engine, LoadedDataset } from "../engine.ts";
 import { ApiError } from "../../data/errors.ts";
 import { buildCountSql, buildQuerySql, quoteIdent, type Sql } from "./sql.ts";
 import type { PlanPredicate, QueryPlan } from "../../query/types.ts";
-import type { ResultBatch } from "../../data/types.ts";
+import type { DataType, ResultBatch } from "../../data/types.ts";
 import { pruneFiles } from "../../sources/prune.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
 import { PinStore } from "./pins.ts";
@@ -28,6 +28,8 @@ interface DuckDataset extends LoadedDataset {
   readonly pinDir: string | null;
   /** The native table once built (it then answers instead of the view). */
   table: string | null;
+  /** Non-NULL values per column of the table (scalar columns). */
+  nonNull: Map<string, number>;
   /** Estimated bytes of the data (parquet's uncompressed page sizes). */
   readonly bytes: number;
   /** Stops a table build still running when the version closes. */
@@ -67,6 +69,8 @@ export class DuckDBEngine implements Engine {
   #pins: PinStore;
   #tableDirs: PinStore;
   #tables: TableBuilder;
+  /** Table builds not yet swapped in (or given up). */
+  #building = new Set<Promise<void>>();
   #loads = 0;
 
   private constructor(
@@ -118,9 +122,7 @@ export class DuckDBEngine implements Engine {
 
   /** Settles once no table is being built (tests, benchmarks). */
   async tablesBuilt(): Promise<void> {
-    while (this.#tables.pending > 0) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    while (this.#building.size > 0) await Promise.all(this.#building);
   }
 
   /** The native tables held (tests: none may outlive its version). */
@@ -179,16 +181,17 @@ export class DuckDBEngine implements Engine {
       view,
       pinDir,
       table: null,
-      bytes,
+      nonNull: new Map(),
       building,
+      bytes,
       built: Promise.resolve(),
       closed: false,
     };
     if (building) {
-      (ds as { built: Promise<void> }).built = this.#buildTable(
-        ds,
-        building.signal,
-      );
+      const built = this.#buildTable(ds, building.signal);
+      (ds as { built: Promise<void> }).built = built;
+      this.#building.add(built);
+      built.finally(() => this.#building.delete(built));
     }
     return ds;
   }
@@ -201,6 +204,30 @@ export class DuckDBEngine implements Engine {
     const started = performance.now();
     try {
       const table = await this.#tables.build(ds.view, signal);
+      if (ds.closed) {
+        await this.#tables.drop(table);
+        return;
+      }
+      const scalars = ds.schema.fields.filter((f) => isScalar(f.type));
+      if (scalars.length > 0) {
+        const counts = await this.#pool.use(
+          signal,
+          (conn) =>
+            conn.runAndReadAll(
+              `SELECT ${
+                scalars.map((f) => `count(${quoteIdent(f.name)})::BIGINT`)
+                  .join(", ")
+              } FROM ${table}`,
+            ),
+        ).catch(async (e) => {
+          await this.#tables.drop(table);
+          throw e;
+        });
+        const row = counts.getRows()[0]!;
+        scalars.forEach((f, i) =>
+          ds.nonNull.set(f.name, Number(row[i] as bigint))
+        );
+      }
       if (ds.closed) {
         await this.#tables.drop(table);
         return;
@@ -235,6 +262,7 @@ export class DuckDBEngine implements Engine {
   #querySql(ds: DuckDataset, plan: QueryPlan): Sql {
     return buildQuerySql(plan, this.#relation(ds, plan.filters), {
       multiFile: ds.source.files.length > 1,
+      firstKeyBound: boundsFirstKey(ds, plan),
     });
   }
 
@@ -319,6 +347,28 @@ export class DuckDBEngine implements Engine {
     await this.#pins.close();
     await this.#tableDirs.close();
   }
+}
+
+/** Pages up to this deep bound their first sort key (sql.ts). */
+const BOUND_ROWS = 10_000;
+
+function isScalar(t: DataType): boolean {
+  return t.kind !== "list" && t.kind !== "struct" && t.kind !== "map";
+}
+
+/**
+ * Whether a page of the table may bound its first sort key by the key's
+ * value at the page's last row: the table answers, no filters, a scalar
+ * key with a non-NULL value there (more non-NULL values than the page
+ * reaches), a page within BOUND_ROWS. On the 2M-row bench table an
+ * order_by page takes 16 ms instead of 36 ms.
+ */
+function boundsFirstKey(ds: DuckDataset, plan: QueryPlan): boolean {
+  const first = plan.orderBy[0];
+  if (!ds.table || !first || plan.kind !== "rows") return false;
+  if (plan.filters.length > 0 || plan.take === 0) return false;
+  const end = plan.offset + plan.take;
+  return end <= BOUND_ROWS && end <= (ds.nonNull.get(first.col) ?? 0);
 }
 
 /** Turns DuckDB's runtime errors (overflow, bad cast) into a safe 400. */

@@ -178,14 +178,44 @@ function aggSql(a: QueryPlan["aggregations"][number]): string {
   return `CAST(${inner} AS ${duckType(a.type)})`;
 }
 
+export interface QuerySqlOptions {
+  /** Rows come from several files: ties and unordered rows need ROW_FILE. */
+  multiFile: boolean;
+  /**
+   * A rows plan without filters, ordered: bound its first sort key by the
+   * key's value at the page's last row (a scalar subquery DuckDB computes
+   * first), so the scan filters rows as it reads them and fetches the
+   * other columns of the few that pass, instead of every row's for the
+   * top-N. Only correct when that row's key is not NULL, which the caller
+   * knows (the key has more non-NULL values than offset + take).
+   */
+  firstKeyBound?: boolean;
+}
+
 /** SQL for one page of a plan over `relation` (a quoted view name). */
 export function buildQuerySql(
   plan: QueryPlan,
   relation: string,
-  opts: { multiFile: boolean },
+  opts: QuerySqlOptions,
 ): Sql {
   const params = new Params();
-  const where = whereSql(plan.filters, params);
+  let where = whereSql(plan.filters, params);
+  const first = plan.orderBy[0];
+  if (
+    opts.firstKeyBound && first && plan.kind === "rows" &&
+    plan.filters.length === 0 && plan.take > 0
+  ) {
+    // Every row of the page sorts at or before the page's last row, so it
+    // has a first key at least as far along; rows past it that tie on the
+    // key pass too, and sort after the page as before.
+    const key = quoteIdent(first.col);
+    const dir = first.dir.toUpperCase();
+    where = ` WHERE ${key} ${
+      first.dir === "desc" ? ">=" : "<="
+    } (SELECT ${key} FROM ${relation} ORDER BY ${key} ${dir} NULLS LAST LIMIT 1 OFFSET ${
+      plan.offset + plan.take - 1
+    })`;
+  }
   const order = plan.orderBy.map((o) =>
     `${quoteIdent(o.col)} ${o.dir.toUpperCase()} NULLS LAST`
   );

@@ -40,18 +40,12 @@ export class TableBuilder {
   #next = 0;
   /** Builds wait here, so two never compete for DuckDB's threads. */
   #queue: Promise<unknown> = Promise.resolve();
-  #pending = 0;
   #running = new Set<DuckDBConnection>();
   #closed = false;
 
   constructor(instance: DuckDBInstance, folder: () => Promise<string>) {
     this.#instance = instance;
     this.#folder = folder;
-  }
-
-  /** Builds queued or running. */
-  get pending(): number {
-    return this.#pending;
   }
 
   /**
@@ -64,7 +58,6 @@ export class TableBuilder {
     const table = `${quoteIdent(CATALOG)}.main.${
       quoteIdent(`t${++this.#next}`)
     }`;
-    this.#pending++;
     const run = this.#queue.then(async () => {
       signal.throwIfAborted();
       if (this.#closed) throw new Error("the engine is shut down");
@@ -89,7 +82,7 @@ export class TableBuilder {
         this.#running.delete(conn);
         conn.closeSync();
       }
-    }).finally(() => this.#pending--);
+    });
     this.#queue = run.catch(() => {});
     return run;
   }

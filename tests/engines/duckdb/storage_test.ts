@@ -35,7 +35,10 @@ async function writeFiles(rows: number, files: number): Promise<string> {
     await c.run(`COPY (
       SELECT ${f} * ${rows} + i AS id, (hash(i + ${f}) % 7)::INTEGER AS k,
         'v' || (hash(i * 3 + ${f}) % 1000) AS s,
-        CASE WHEN i % 11 = 0 THEN NULL ELSE (i % 13) * 0.5 END AS x
+        CASE WHEN i % 11 = 0 THEN NULL ELSE (i % 13) * 0.5 END AS x,
+        CASE WHEN i % 10 = 0 THEN (i % 97)::INTEGER END AS y,
+        CASE WHEN i % 17 = 0 THEN 'NaN'::DOUBLE WHEN i % 19 = 0 THEN -0.0
+          WHEN i % 23 = 0 THEN 0.0 ELSE (i % 29) * 0.25 END AS f
       FROM range(${rows}) t(i) ORDER BY i
     ) TO '${dir}/part-${f}.parquet' (FORMAT parquet, ROW_GROUP_SIZE 4096)`);
   }
@@ -51,6 +54,24 @@ const BODIES = [
   { predicates: [{ col: "s", op: "eq", val: "v42" }], page_size: 100 },
   { group_by: ["k"], aggregations: [{ op: "count" }, { op: "avg", col: "x" }] },
   { distinct: true, columns: ["k"], page_size: 10 },
+  // Pages that bound their first sort key (sql.ts firstKeyBound) and pages
+  // that cannot (their last row's key is NULL): at, before and past the
+  // last non-NULL value, both directions, NaN and signed zeros.
+  ...[11, 12, 13].flatMap((page) =>
+    (["desc", "asc"] as const).map((dir) => ({
+      order_by: [{ col: "y", dir }],
+      columns: ["id", "y"],
+      page_size: 500,
+      page,
+    }))
+  ),
+  ...[1, 3].flatMap((page) =>
+    (["desc", "asc"] as const).map((dir) => ({
+      order_by: [{ col: "f", dir }, { col: "k" }],
+      page_size: 200,
+      page,
+    }))
+  ),
 ];
 
 async function answers(
@@ -63,9 +84,13 @@ async function answers(
       maxPageSize: 100_000,
     });
     const batch = await engine.query(ds, plan, new AbortController().signal);
-    out.push(
-      batch.columns.map((c) => Array.from(c.values as ArrayLike<unknown>)),
-    );
+    // Values as sent: a NULL slot's placeholder is not part of the answer.
+    out.push(batch.columns.map((c) =>
+      Array.from(
+        c.values as ArrayLike<unknown>,
+        (v, i) => c.valid && !c.valid[i] ? null : v,
+      )
+    ));
   }
   out.push(
     await engine.count(
