@@ -15,7 +15,18 @@
  * `storage`: the DuckDB engine with `storage: "view"` against `"table"`,
  * every query shape, answer cache off.
  */
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { generateAccidents } from "../demo/generate.ts";
+import { firstKeyBoundApplies } from "../engines/duckdb/engine.ts";
+import { relationSql } from "../engines/duckdb/relation.ts";
+import {
+  buildCountSql,
+  buildQuerySql,
+  quoteIdent,
+} from "../engines/duckdb/sql.ts";
+import { parseCountBody, parseQueryBody } from "../query/parse.ts";
+import { planCount, planQuery } from "../query/plan.ts";
+import { resolveSource } from "../sources/resolve.ts";
 
 const DATA = new URL("./data/accidents.parquet", import.meta.url).pathname;
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -181,10 +192,17 @@ async function loadavg(): Promise<string> {
     .join(" ");
 }
 
+/** A side of a pair: a URL for wrk, or a load run in this process. */
+interface Side {
+  name: string;
+  url?: string;
+  run?: () => Promise<Load>;
+}
+
 interface Pair {
   label: string;
-  a: { name: string; url: string };
-  b: { name: string; url: string };
+  a: Side;
+  b: Side;
   body: string;
 }
 
@@ -198,7 +216,8 @@ async function compare(pairs: Pair[], out: string[]): Promise<void> {
       for (
         const side of first === "a" ? ["a", "b"] as const : ["b", "a"] as const
       ) {
-        rows[i]![side].push(await wrk(p[side].url, p.body));
+        const s = p[side];
+        rows[i]![side].push(s.run ? await s.run() : await wrk(s.url!, p.body));
       }
     }
     loads.push(await loadavg());
@@ -289,6 +308,95 @@ async function floorSuite(
   }
 }
 
+/**
+ * DuckDB in this process on the storage the engine uses: the same file
+ * database, table and SQL text, 2 threads, CONC requests in flight over
+ * a pool of 2 connections (the server's), for SECONDS.
+ */
+async function inProcessTable(): Promise<{
+  run: (name: string) => Promise<Load>;
+  close: () => Promise<void>;
+}> {
+  const source = await resolveSource({ name: "accidents", source: DATA });
+  const dir = await Deno.makeTempDir({ prefix: "datapress-inproc-" });
+  const db = await DuckDBInstance.create(":memory:", { threads: "2" });
+  const conns = [await db.connect(), await db.connect()];
+  const c0 = conns[0]!;
+  await c0.run("LOAD icu; SET GLOBAL TimeZone = 'UTC'");
+  await c0.run(`CREATE VIEW v AS ${relationSql(source, source.files)}`);
+  await c0.run(`ATTACH '${dir}/tables.duckdb' AS t`);
+  await c0.run(`CREATE TABLE t.main.data AS SELECT * FROM v`);
+  const rel = `${quoteIdent("t")}.main.${quoteIdent("data")}`;
+  const nonNull = new Map<string, number>();
+  const counts = (await c0.runAndReadAll(
+    `SELECT ${
+      source.schema.fields.map((f) => `count(${quoteIdent(f.name)})::BIGINT`)
+        .join(", ")
+    } FROM ${rel}`,
+  )).getRows()[0]!;
+  source.schema.fields.forEach((f, i) =>
+    nonNull.set(f.name, Number(counts[i] as bigint))
+  );
+  const sqlOf = (name: string) => {
+    const q = QUERIES[name]!;
+    if (q.route === "count") {
+      return buildCountSql(
+        planCount(parseCountBody(q.body), source.schema),
+        rel,
+      );
+    }
+    const plan = planQuery(parseQueryBody(q.body), source.schema, {
+      maxPageSize: 100_000,
+    });
+    return buildQuerySql(plan, rel, {
+      multiFile: false,
+      firstKeyBound: firstKeyBoundApplies(plan, nonNull),
+    });
+  };
+  return {
+    run: (name) => inProcess(sqlOf(name), conns),
+    async close() {
+      for (const c of conns) c.closeSync();
+      db.closeSync();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** `q` with CONC requests in flight over `conns` for SECONDS. */
+async function inProcess(
+  q: { sql: string; params: string[] },
+  conns: DuckDBConnection[],
+): Promise<Load> {
+  const idle = [...conns];
+  const waiters: ((c: DuckDBConnection) => void)[] = [];
+  const lat: number[] = [];
+  const start = performance.now();
+  const end = start + SECONDS * 1000;
+  await Promise.all(Array.from({ length: CONC }, async () => {
+    while (performance.now() < end) {
+      const t = performance.now();
+      const c = idle.pop() ??
+        await new Promise<DuckDBConnection>((r) => waiters.push(r));
+      try {
+        await (await c.run(q.sql, q.params)).getRows();
+      } finally {
+        const w = waiters.shift();
+        if (w) w(c);
+        else idle.push(c);
+      }
+      lat.push(performance.now() - t);
+    }
+  }));
+  lat.sort((a, b) => a - b);
+  const at = (p: number) => `${lat[Math.floor(lat.length * p)]!.toFixed(1)}ms`;
+  return {
+    rps: lat.length / ((performance.now() - start) / 1000),
+    p50: at(0.5),
+    p99: at(0.99),
+  };
+}
+
 async function storageSuite(out: string[]): Promise<void> {
   const table = await datapress("duckdb", { cache_bytes: 0 }, {
     storage: "table",
@@ -304,6 +412,7 @@ async function storageSuite(out: string[]): Promise<void> {
   const view = await datapress("duckdb", { cache_bytes: 0 }, {
     storage: "view",
   });
+  let viewStopped = false;
   try {
     out.push(
       "### DuckDB engine: storage table against view (answer cache off)",
@@ -332,9 +441,37 @@ async function storageSuite(out: string[]): Promise<void> {
       out,
     );
     out.push("");
+    // The table server against DuckDB in this process on the same storage,
+    // the view server stopped first.
+    await view.stop();
+    viewStopped = true;
+    const inproc = await inProcessTable();
+    try {
+      out.push(
+        "#### the table server against in-process DuckDB on the same storage (same file database, table and SQL, 2 threads, 2 connections, 64 in flight)",
+        "",
+      );
+      await compare(
+        names.map((name) => ({
+          label: name,
+          a: {
+            name: "table server",
+            url: `${table.url}/api/v1/datasets/accidents/${
+              QUERIES[name]!.route
+            }`,
+          },
+          b: { name: "in-process", run: () => inproc.run(name) },
+          body: JSON.stringify(QUERIES[name]!.body),
+        })),
+        out,
+      );
+      out.push("");
+    } finally {
+      await inproc.close();
+    }
   } finally {
     await table.stop();
-    await view.stop();
+    if (!viewStopped) await view.stop();
   }
 }
 

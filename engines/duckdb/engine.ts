@@ -364,11 +364,19 @@ function isScalar(t: DataType): boolean {
  * order_by page takes 16 ms instead of 36 ms.
  */
 function boundsFirstKey(ds: DuckDataset, plan: QueryPlan): boolean {
+  return ds.table !== null && firstKeyBoundApplies(plan, ds.nonNull);
+}
+
+/** The rule of `boundsFirstKey` for a table with `nonNull` counts (bench). */
+export function firstKeyBoundApplies(
+  plan: QueryPlan,
+  nonNull: ReadonlyMap<string, number>,
+): boolean {
   const first = plan.orderBy[0];
-  if (!ds.table || !first || plan.kind !== "rows") return false;
+  if (!first || plan.kind !== "rows") return false;
   if (plan.filters.length > 0 || plan.take === 0) return false;
   const end = plan.offset + plan.take;
-  return end <= BOUND_ROWS && end <= (ds.nonNull.get(first.col) ?? 0);
+  return end <= BOUND_ROWS && end <= (nonNull.get(first.col) ?? 0);
 }
 
 /** Turns DuckDB's runtime errors (overflow, bad cast) into a safe 400. */
