@@ -46,6 +46,8 @@ export interface DuckDBEngineOptions {
   pinRoot?: string;
   /** Folder for table database files (tables.ts); a temp folder when unset. */
   tableRoot?: string;
+  /** DuckDB's memory limit (e.g. "64MB"); DuckDB's default (80 % of RAM) when unset. */
+  memoryLimit?: string;
 }
 
 /** Info lines as server/log.ts writes them (engines do not import server/). */
@@ -90,6 +92,7 @@ export class DuckDBEngine implements Engine {
     const cores = navigator.hardwareConcurrency || 2;
     const instance = await DuckDBInstance.create(":memory:", {
       threads: String(opts.threads ?? cores),
+      ...(opts.memoryLimit ? { memory_limit: opts.memoryLimit } : {}),
     });
     const setup = await instance.connect();
     // Zone-aware parquet timestamps are cast to UTC wall-clock time.

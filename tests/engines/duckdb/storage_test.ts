@@ -223,3 +223,62 @@ Deno.test("storage: a query running on the view while the table swaps in is answ
     await engine.shutdown();
   }
 });
+
+Deno.test("storage: a table larger than DuckDB's memory limit is built and read back from its file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "datapress-storage-" });
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  // About 190 MB of nearly incompressible text against a 64 MB limit.
+  await c.run(`COPY (
+    SELECT i AS id, md5(i::VARCHAR) || md5((i * 7)::VARCHAR) AS h
+    FROM range(3000000) t(i)
+  ) TO '${dir}/big.parquet' (FORMAT parquet)`);
+  c.closeSync();
+  db.closeSync();
+  const source = await resolveSource({
+    name: "t",
+    source: `${dir}/big.parquet`,
+  });
+  const tableRoot = await Deno.makeTempDir({ prefix: "datapress-tables-" });
+  const engine = await DuckDBEngine.create({
+    threads: 2,
+    memoryLimit: "64MB",
+    tableRoot,
+  });
+  try {
+    const ds = await engine.load(spec("table", 1_000_000), source);
+    await engine.tablesBuilt();
+    assert.equal(engine.storage(ds), "table");
+    const file = new Deno.Command("find", {
+      args: [tableRoot, "-name", "tables.duckdb", "-size", "+64M"],
+    }).outputSync();
+    assert.match(new TextDecoder().decode(file.stdout), /tables\.duckdb/);
+    const plan = planQuery(
+      parseQueryBody({
+        order_by: [{ col: "h", dir: "desc" }],
+        columns: ["id"],
+        page_size: 3,
+      }),
+      ds.schema,
+      { maxPageSize: 10 },
+    );
+    const top = await engine.query(ds, plan, new AbortController().signal);
+    assert.equal(top.length, 4);
+    const n = await engine.count(
+      ds,
+      planQuery(
+        parseQueryBody({
+          predicates: [{ col: "h", op: "like", val: "ff%" }],
+        }),
+        ds.schema,
+        { maxPageSize: 10 },
+      ).filters,
+      new AbortController().signal,
+    );
+    assert.ok(n > 5_000 && n < 20_000, `${n} rows start with ff`);
+    await engine.close(ds);
+  } finally {
+    await engine.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
