@@ -4,7 +4,7 @@
  * goes first, for several rounds; the figures are medians over the rounds
  * and the median of the per-round ratios.
  *
- *   deno run -A bench/ratios.ts [SUITE...] (suites: cache, http, storage)
+ *   deno run -A bench/ratios.ts [SUITE...] (suites: cache, http, http-cached, storage)
  *   RATIO_ROUNDS=5 RATIO_SECONDS=5 deno run -A bench/ratios.ts cache
  *
  * `cache`: a repeated group_by (and the eq page, count) on the DuckDB engine
@@ -498,6 +498,14 @@ if (import.meta.main) {
         "HTTP path: memory engine, indexed eq page, no answer cache",
         "memory",
         { cache_bytes: 0 },
+        ["selective eq, page 50", "count {}"],
+        out,
+      );
+    } else if (s === "http-cached") {
+      await floorSuite(
+        "HTTP path: memory engine, indexed eq page, answer cache on (repeated requests are hits)",
+        "memory",
+        {},
         ["selective eq, page 50", "count {}"],
         out,
       );
