@@ -1,4 +1,7 @@
 /**
+ * Long because the suites share its server, wrk, round and report helpers
+ * and run from one command; it is a measuring script, not product code.
+ *
  * Same-run ratios on a busy machine: each candidate server and its floor
  * (or its other candidate) are loaded with wrk in turn, alternating which
  * goes first, for several rounds; the figures are medians over the rounds

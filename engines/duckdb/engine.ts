@@ -8,12 +8,12 @@
  */
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { DatasetSpec, Engine, LoadedDataset } from "../engine.ts";
-import { ApiError } from "../../data/errors.ts";
 import { buildCountSql, buildQuerySql, quoteIdent, type Sql } from "./sql.ts";
 import type { PlanPredicate, QueryPlan } from "../../query/types.ts";
 import type { DataType, ResultBatch } from "../../data/types.ts";
 import { pruneFiles } from "../../sources/prune.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
+import { run } from "./errors.ts";
 import { PinStore } from "./pins.ts";
 import { ConnectionPool } from "./pool.ts";
 import { readBatch, readBatches } from "./read.ts";
@@ -380,30 +380,4 @@ export function firstKeyBoundApplies(
   if (plan.filters.length > 0 || plan.take === 0) return false;
   const end = plan.offset + plan.take;
   return end <= BOUND_ROWS && end <= (nonNull.get(first.col) ?? 0);
-}
-
-/** Turns DuckDB's runtime errors (overflow, bad cast) into a safe 400. */
-async function run<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (/INTERRUPT/i.test(msg)) throw e;
-    const kind = /^(\w+(?: \w+)*?) Error/.exec(msg)?.[1];
-    if (
-      kind === "Conversion" || kind === "Out of Range" ||
-      kind === "Invalid Input"
-    ) {
-      throw new ApiError(
-        400,
-        "query_failed",
-        `the query could not be computed: ${
-          /overflow|out of range/i.test(msg)
-            ? "numeric overflow"
-            : "invalid value for the column type"
-        }`,
-      );
-    }
-    throw e;
-  }
 }

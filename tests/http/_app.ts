@@ -64,3 +64,21 @@ export async function testApp(
     close: () => app.close(),
   };
 }
+
+/**
+ * A POST to `path` whose JSON body starts and never ends: the request runs
+ * until a deadline ends it, however fast the engine would answer.
+ */
+export function endlessPost(path: string): Request {
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      c.enqueue(new TextEncoder().encode('{"columns":'));
+    },
+  });
+  return new Request(`http://local${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    duplex: "half",
+  } as RequestInit);
+}
