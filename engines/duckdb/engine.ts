@@ -16,11 +16,13 @@ import type { ResolvedSource } from "../../sources/types.ts";
 import { run } from "./errors.ts";
 import { PinStore } from "./pins.ts";
 import { ConnectionPool } from "./pool.ts";
-import { readBatch, readBatches } from "./read.ts";
+import { readBatch, readBatches, readMaterialized } from "./read.ts";
 import { literal, relationSql } from "./relation.ts";
 import { TableBuilder } from "./tables.ts";
 
 const STREAM_BATCH_ROWS = 16_384;
+/** Pages up to this many rows are read from a materialized result. */
+const MATERIALIZE_ROWS = 10_000;
 
 interface DuckDataset extends LoadedDataset {
   readonly view: string;
@@ -276,6 +278,13 @@ export class DuckDBEngine implements Engine {
   ): Promise<ResultBatch> {
     const { sql, params } = this.#querySql(ds as DuckDataset, plan);
     return await this.#pool.use(signal, async (conn) => {
+      // A page comes back whole in one round trip to DuckDB's threads; a
+      // stream costs one more per chunk, which under load (the event loop
+      // busy with other requests) was a quarter of a fast query's time.
+      if (plan.take <= MATERIALIZE_ROWS) {
+        const result = await run(() => conn.run(sql, params));
+        return readMaterialized(result, plan.output);
+      }
       const result = await run(() => conn.stream(sql, params));
       return await run(() => readBatch(result, plan.output));
     });

@@ -6,6 +6,7 @@
  */
 import type {
   DuckDBDataChunk,
+  DuckDBMaterializedResult,
   DuckDBResult,
   DuckDBVector,
 } from "@duckdb/node-api";
@@ -307,6 +308,23 @@ export async function readBatch(
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     b.add(chunk);
+  }
+  return b.build();
+}
+
+/**
+ * A materialized result into one batch, with no further round trip to
+ * DuckDB's threads: its chunks are already there.
+ */
+export function readMaterialized(
+  result: DuckDBMaterializedResult,
+  fields: Field[],
+): ResultBatch {
+  const b = new BatchBuilder(fields);
+  const n = result.chunkCount;
+  for (let i = 0; i < n; i++) {
+    const chunk = result.getChunk(i);
+    if (chunk.rowCount > 0) b.add(chunk);
   }
   return b.build();
 }
