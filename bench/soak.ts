@@ -7,6 +7,9 @@
  * 0) and the server's RSS at start, peak and end.
  *
  *   deno task soak [MINUTES=1] [duckdb|memory ...]
+ *
+ * SOAK_V8_FLAGS is passed to the server as --v8-flags: `--prof` leaves an
+ * isolate log in the working directory for `node --prof-process`.
  */
 import { generateAccidents } from "../demo/generate.ts";
 
@@ -22,6 +25,7 @@ export interface SoakResult {
   reloadMs: number[];
 }
 
+const V8_FLAGS = Deno.env.get("SOAK_V8_FLAGS");
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const TOKEN = "soak-token";
 const DS = "/api/v1/datasets/soak";
@@ -84,6 +88,9 @@ async function startServer(
     args: [
       "run",
       "-A",
+      ...(Deno.env.get("SOAK_V8")
+        ? [`--v8-flags=${Deno.env.get("SOAK_V8")}`]
+        : []),
       MAIN,
       "serve",
       "--config",

@@ -6,7 +6,11 @@
  * leaves this file, so an engine that keeps data in JS needs no other part
  * of engines/duckdb.
  */
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBMaterializedResult,
+} from "@duckdb/node-api";
 import type { ColumnValues, Field } from "../../data/types.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
 import { RowsReader } from "./read.ts";
@@ -166,16 +170,17 @@ async function decodeOn(
     rows,
   );
   const parts = await slices(conn, source, extents);
-  // Temp tables are per connection: the second one builds slice k + 1
-  // while slice k is read from the first. A parallel CREATE TABLE AS then a
-  // plain scan beats one streaming query doing the casts on a single thread.
+  // Each slice is one materialized query, run in parallel by DuckDB and
+  // awaited once; the second connection runs slice k + 1 while slice k is
+  // copied. Awaits are few because each one waits behind every request
+  // queued on the event loop when the server is busy.
   const conns = [conn, await db.connect()];
-  let next: Promise<unknown> | null = null;
+  let next: Promise<DuckDBMaterializedResult> | null = null;
   try {
-    const build = (k: number) => {
+    const run = (k: number) => {
       const p = parts[k]!;
       const done = conns[k % 2]!.run(
-        `CREATE OR REPLACE TEMP TABLE dp_load AS SELECT ${
+        `SELECT ${
           cols.join(", ")
         } FROM (${p.sql}) WHERE ${ROW_NUM} >= ${p.from} AND ${ROW_NUM} < ${p.to}`,
       );
@@ -184,14 +189,12 @@ async function decodeOn(
       done.catch(() => {});
       return done;
     };
-    next = parts.length > 0 ? build(0) : null;
+    next = parts.length > 0 ? run(0) : null;
     for (let k = 0; k < parts.length; k++) {
-      await next;
+      const result = await next!;
       options.signal?.throwIfAborted();
-      next = k + 1 < parts.length ? build(k + 1) : null;
-      const c = conns[k % 2]!;
-      await reader.read(await c.stream("SELECT * FROM dp_load"));
-      await c.run("DROP TABLE dp_load");
+      next = k + 1 < parts.length ? run(k + 1) : null;
+      reader.read(result);
       options.onProgress?.({
         rowsRead: reader.filled,
         rows,
@@ -200,7 +203,7 @@ async function decodeOn(
       });
     }
   } finally {
-    // A slice still being built must finish before its connection closes.
+    // A slice still running must finish before its connection closes.
     await next?.catch(() => {});
     conns[1]!.closeSync();
   }
@@ -335,7 +338,8 @@ async function approxDistinct(
 /**
  * String columns whose values repeat get a DuckDB ENUM type whose values,
  * in UTF-8 byte order, are the dictionary; returns column name → {type
- * name, dictionary}.
+ * name, dictionary}. All types are made by one call and all dictionaries
+ * read by one query.
  */
 async function enumColumns(
   conn: DuckDBConnection,
@@ -345,19 +349,27 @@ async function enumColumns(
   rows: number,
   share: number,
 ): Promise<Map<string, { type: string; dict: string[] }>> {
+  const picked = fields.filter((f) =>
+    f.type.kind === "string" && rows > 0 && share > 0 &&
+    (distinct.get(f.name) ?? rows) <= rows * share
+  ).map((f) => ({ name: f.name, type: `dp_enum_${++enumSeq}` }));
   const out = new Map<string, { type: string; dict: string[] }>();
-  for (const f of fields) {
-    if (f.type.kind !== "string" || rows === 0 || share <= 0) continue;
-    if ((distinct.get(f.name) ?? rows) > rows * share) continue;
-    const col = quoteIdent(f.name);
-    const type = `dp_enum_${++enumSeq}`;
-    await conn.run(
-      `CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${col} FROM ${rel} WHERE ${col} IS NOT NULL ORDER BY ${col})`,
-    );
-    const dict = (await conn.runAndReadAll(
-      `SELECT unnest(enum_range(NULL::${type}))::VARCHAR`,
-    )).getRows().map((r) => r[0] as string);
-    out.set(f.name, { type, dict });
-  }
+  if (picked.length === 0) return out;
+  await conn.run(
+    picked.map(({ name, type }) => {
+      const col = quoteIdent(name);
+      return `CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${col} FROM ${rel} WHERE ${col} IS NOT NULL ORDER BY ${col})`;
+    }).join("; "),
+  );
+  const row = (await conn.runAndReadAll(
+    `SELECT ${
+      picked.map(({ type }) => `enum_range(NULL::${type})::VARCHAR[]`).join(
+        ", ",
+      )
+    }`,
+  )).getRowsJS()[0]!;
+  picked.forEach(({ name, type }, i) =>
+    out.set(name, { type, dict: row[i] as string[] })
+  );
   return out;
 }

@@ -258,9 +258,9 @@ class BatchBuilder {
 
 /**
  * Fills preallocated columns of exactly `rows` rows from one or more
- * results read in order, converting each chunk as it arrives so DuckDB's
- * chunks never pile up in memory and DuckDB works on the next chunk while
- * this one is converted.
+ * materialized results read in order. Each result is copied synchronously:
+ * a caller on a busy event loop waits for DuckDB once per result, not once
+ * per 2,048-row chunk behind every queued request.
  */
 export class RowsReader {
   readonly #sinks: ColumnSink[];
@@ -275,11 +275,12 @@ export class RowsReader {
     return this.#at;
   }
 
-  async read(result: DuckDBResult): Promise<void> {
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) return;
+  read(result: DuckDBMaterializedResult): void {
+    const chunks = result.chunkCount;
+    for (let k = 0; k < chunks; k++) {
+      const chunk = result.getChunk(k);
       const len = chunk.rowCount;
+      if (len === 0) continue;
       if (this.#at + len > this.rows) {
         throw new Error("the source changed while it was being read");
       }
