@@ -16,15 +16,17 @@ import type { ResolvedSource } from "../../sources/types.ts";
 import { RowsReader } from "./read.ts";
 import { literal, relationSql } from "./relation.ts";
 import { quoteIdent, ROW_FILE, ROW_NUM } from "./sql.ts";
+import type { Utf8Column } from "./utf8.ts";
 
 /** One decoded column, one entry per row in load order. */
 export interface DecodedColumn {
   readonly field: Field;
   /**
-   * The `ColumnVector` layout of `field.type` (data/types.ts), or, when
-   * `dictionary` is set, each row's Int32 code into it (-1 at null rows).
+   * The `ColumnVector` layout of `field.type` (data/types.ts), except for
+   * strings: when `dictionary` is set, each row's Int32 code into it (-1 at
+   * null rows), else a Utf8Column (no JS string per value).
    */
-  readonly values: ColumnValues;
+  readonly values: ColumnValues | Utf8Column;
   /** 1 = a value, 0 = null; null when no row is null. */
   readonly valid: Uint8Array | null;
   /** Dictionary-encoded strings only: code → text, ascending in UTF-8 byte order. */
@@ -74,8 +76,8 @@ export interface DecodeOptions {
   onProgress?: (progress: DecodeProgress) => void;
   /**
    * A string column whose distinct values are estimated at no more than this
-   * share of its rows comes back dictionary-encoded; others as `string[]`.
-   * Default 0.5; 0 never builds a dictionary.
+   * share of its rows comes back dictionary-encoded; others as a
+   * Utf8Column. Default 0.5; 0 never builds a dictionary.
    */
   dictionaryShare?: number;
   /** Checked between slices; an abort stops the decode with its reason. */
@@ -154,7 +156,7 @@ async function decodeOn(
   options.onCount?.(rows);
   t = performance.now();
   options.signal?.throwIfAborted();
-  const distinct = await approxDistinct(conn, rel, fields);
+  const { distinct, bytes } = await stringStats(conn, rel, fields);
   lap("stats");
   const share = options.dictionaryShare ?? 0.5;
   const enums = await enumColumns(conn, rel, fields, distinct, rows, share);
@@ -168,6 +170,7 @@ async function decodeOn(
   const reader = new RowsReader(
     fields.map((f) => enums.has(f.name) ? { ...f, type: CODE_TYPE } : f),
     rows,
+    bytes,
   );
   const parts = await slices(conn, source, extents);
   // Each slice is one materialized query, run in parallel by DuckDB and
@@ -207,8 +210,7 @@ async function decodeOn(
     await next?.catch(() => {});
     conns[1]!.closeSync();
   }
-  const batch = reader.finish();
-  const columns = batch.columns.map((c, i): DecodedColumn => {
+  const columns = reader.finish().map((c, i): DecodedColumn => {
     const field = fields[i]!;
     const e = enums.get(field.name);
     const n = distinct.get(field.name);
@@ -315,24 +317,30 @@ async function slices(
 }
 
 /**
- * Estimated distinct values per string column (HyperLogLog, one scan).
- * Other columns get none: counting them exactly is cheaper for whoever
- * needs it.
+ * Per string column, in one scan: its estimated distinct values
+ * (HyperLogLog) and its total UTF-8 bytes, so its text is read into one
+ * preallocated array. Other columns get none: counting them exactly is
+ * cheaper for whoever needs it.
  */
-async function approxDistinct(
+async function stringStats(
   conn: DuckDBConnection,
   rel: string,
   fields: Field[],
-): Promise<Map<string, number>> {
+): Promise<{ distinct: Map<string, number>; bytes: Map<string, number> }> {
   const flat = fields.filter((f) => f.type.kind === "string");
-  if (flat.length === 0) return new Map();
+  if (flat.length === 0) return { distinct: new Map(), bytes: new Map() };
   const row = (await conn.runAndReadAll(
     `SELECT ${
-      flat.map((f) => `approx_count_distinct(${quoteIdent(f.name)})::BIGINT`)
-        .join(", ")
+      flat.map((f) => {
+        const c = quoteIdent(f.name);
+        return `approx_count_distinct(${c})::BIGINT, coalesce(sum(strlen(${c})), 0)::BIGINT`;
+      }).join(", ")
     } FROM ${rel}`,
   )).getRows()[0]!;
-  return new Map(flat.map((f, i) => [f.name, Number(row[i])]));
+  return {
+    distinct: new Map(flat.map((f, i) => [f.name, Number(row[2 * i])])),
+    bytes: new Map(flat.map((f, i) => [f.name, Number(row[2 * i + 1])])),
+  };
 }
 
 /**

@@ -7,3 +7,4 @@ export {
   type DecodeProgress,
 } from "./decode.ts";
 export { textToParquet } from "./text.ts";
+export type { Utf8Column } from "./utf8.ts";

@@ -19,6 +19,7 @@ import type {
   ResultBatch,
   TimeUnit,
 } from "../../data/types.ts";
+import { type Utf8Column, Utf8Sink } from "./utf8.ts";
 
 /** The typed-array layouts of ColumnValues. */
 type Typed = Extract<ColumnValues, { BYTES_PER_ELEMENT: number }>;
@@ -256,18 +257,59 @@ class BatchBuilder {
   }
 }
 
+/** Strings in the utf8 layout, copied without a JS string per value. */
+class TextSink {
+  readonly valid: Uint8Array;
+  #anyNull = false;
+  readonly #utf8: Utf8Sink;
+
+  constructor(readonly rows: number, totalBytes: number) {
+    this.valid = new Uint8Array(rows);
+    this.#utf8 = new Utf8Sink(rows, totalBytes);
+  }
+
+  append(vec: DuckDBVector, len: number, at: number): void {
+    const raw = vec as unknown as RawVector;
+    if (copyValidity(raw, len, this.valid, at)) this.#anyNull = true;
+    this.#utf8.append(vec, len, this.valid, at);
+  }
+
+  finish(): ReadColumn {
+    return {
+      values: this.#utf8.finish(this.rows),
+      valid: this.#anyNull ? this.valid : null,
+    };
+  }
+}
+
+/** A column filled by RowsReader. */
+export interface ReadColumn {
+  /** Strings as a Utf8Column; other types in the ColumnVector layout. */
+  readonly values: ColumnValues | Utf8Column;
+  readonly valid: Uint8Array | null;
+}
+
 /**
  * Fills preallocated columns of exactly `rows` rows from one or more
  * materialized results read in order. Each result is copied synchronously:
  * a caller on a busy event loop waits for DuckDB once per result, not once
- * per 2,048-row chunk behind every queued request.
+ * per 2,048-row chunk behind every queued request. String columns are read
+ * into the utf8 layout, whose byte total per column `textBytes` gives.
  */
 export class RowsReader {
-  readonly #sinks: ColumnSink[];
+  readonly #sinks: (ColumnSink | TextSink)[];
   #at = 0;
 
-  constructor(fields: Field[], readonly rows: number) {
-    this.#sinks = fields.map((f) => new ColumnSink(f, rows));
+  constructor(
+    fields: Field[],
+    readonly rows: number,
+    textBytes: ReadonlyMap<string, number>,
+  ) {
+    this.#sinks = fields.map((f) =>
+      f.type.kind === "string"
+        ? new TextSink(rows, textBytes.get(f.name) ?? 0)
+        : new ColumnSink(f, rows)
+    );
   }
 
   /** Rows filled so far. */
@@ -291,11 +333,11 @@ export class RowsReader {
     }
   }
 
-  finish(): ResultBatch {
+  finish(): ReadColumn[] {
     if (this.#at !== this.rows) {
       throw new Error("the source changed while it was being read");
     }
-    return { length: this.rows, columns: this.#sinks.map((s) => s.finish()) };
+    return this.#sinks.map((s) => s.finish());
   }
 }
 

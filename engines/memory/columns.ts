@@ -1,14 +1,20 @@
 /**
- * In-memory columns: the ResultBatch layouts of query/types.ts, with strings
- * dictionary-encoded (codes + dictionary + each entry's rank in UTF-8 byte
- * order) so equality, ordering and grouping on strings compare integers.
+ * In-memory columns: the ResultBatch layouts of query/types.ts, except for
+ * strings. Repeating strings are dictionary-encoded (codes + dictionary +
+ * each entry's rank in UTF-8 byte order) so equality, ordering and grouping
+ * compare integers; mostly-distinct ones are UTF-8 bytes plus offsets
+ * (utf8.ts), so millions of them are two typed arrays, not JS strings.
  */
 import type { ColumnVector, DataType, Field } from "../../data/types.ts";
+import type { Utf8Column } from "./utf8.ts";
 
 export interface StoredColumn {
   field: Field;
-  /** Typed array (or array) in the ColumnVector layout; dictionary codes for strings. */
-  values: ColumnVector["values"] | Int32Array;
+  /**
+   * Typed array (or array) in the ColumnVector layout; for strings,
+   * dictionary codes when `dict` is set, else a Utf8Column.
+   */
+  values: ColumnVector["values"] | Int32Array | Utf8Column;
   valid: Uint8Array | null;
   /** Strings only: code → text, and code → rank in UTF-8 byte order. */
   dict?: string[];
@@ -42,50 +48,11 @@ export function compareUtf8(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/**
- * Dictionary-encodes a string column. A column whose values are mostly
- * distinct (ids, free text) stays a plain string array: a dictionary would
- * only add a hash table and a large sort. A sample decides early.
- */
-export function encodeStrings(
-  field: Field,
-  values: string[],
-  valid: Uint8Array | null,
-  n: number,
-): StoredColumn {
-  const maxDict = Math.max(1 << 16, n >> 2);
-  const sample = Math.min(n, 20_000);
-  if (sample >= 10_000 && new Set(values.slice(0, sample)).size > sample / 2) {
-    return { field, values, valid };
-  }
-  const codes = new Int32Array(n);
-  const index = new Map<string, number>();
-  const dict: string[] = [];
-  for (let i = 0; i < n; i++) {
-    if (valid && !valid[i]) {
-      codes[i] = -1;
-      continue;
-    }
-    const s = values[i]!;
-    let c = index.get(s);
-    if (c === undefined) {
-      if (dict.length >= maxDict) return { field, values, valid };
-      c = dict.length;
-      index.set(s, c);
-      dict.push(s);
-    }
-    codes[i] = c;
-  }
-  const order = dict.map((_, i) => i).sort((x, y) =>
-    compareUtf8(dict[x]!, dict[y]!)
-  );
-  const rank = new Int32Array(dict.length);
-  order.forEach((code, r) => rank[code] = r);
-  return { field, values: codes, valid, dict, rank, codeOf: index };
-}
-
-export function isNull(col: StoredColumn, row: number): boolean {
-  return col.valid !== null && col.valid[row] === 0;
+/** The bytes and offsets of a string column that has no dictionary. */
+export function utf8Of(col: StoredColumn): Utf8Column | null {
+  return col.field.type.kind === "string" && !col.dict
+    ? col.values as Utf8Column
+    : null;
 }
 
 /** Bytes per value for the memory estimate and budget. */

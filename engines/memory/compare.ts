@@ -5,7 +5,8 @@
  * sorts put them last).
  */
 import type { Decimal, Scalar } from "../../data/types.ts";
-import { compareUtf8, type StoredColumn } from "./columns.ts";
+import { compareUtf8, type StoredColumn, utf8Of } from "./columns.ts";
+import { utf8ConstComparator, utf8RowComparator } from "./utf8.ts";
 
 function cmpNum(a: number, b: number): number {
   if (a !== a) return b !== b ? 0 : 1;
@@ -78,10 +79,8 @@ export function rowComparator(
       const x = v as Uint8Array[];
       return (a, b) => cmpBytes(x[a]!, x[b]!);
     }
-    case "string": {
-      const x = v as string[];
-      return (a, b) => compareUtf8(x[a]!, x[b]!);
-    }
+    case "string":
+      return utf8RowComparator(utf8Of(col)!);
     default:
       return (a, b) => (v as Int32Array)[a]! - (v as Int32Array)[b]!;
   }
@@ -134,10 +133,8 @@ export function constComparator(
       const x = v as Uint8Array[];
       return (r) => cmpBytes(x[r]!, value as Uint8Array);
     }
-    case "string": {
-      const x = v as string[];
-      return (r) => Math.sign(compareUtf8(x[r]!, value as string));
-    }
+    case "string":
+      return utf8ConstComparator(utf8Of(col)!, value as string);
     case "bool": {
       const c = value ? 1 : 0;
       return (r) => (v as Uint8Array)[r]! - c;
@@ -147,7 +144,10 @@ export function constComparator(
   }
 }
 
-/** A hashable key of a non-null row's value (for grouping, distinct and indexes). */
+/**
+ * A hashable key of a non-null row's value (for grouping, distinct and
+ * indexes); strings without a dictionary are hashed by utf8Ids instead.
+ */
 export function rowKey(
   col: StoredColumn,
 ): (row: number) => number | bigint | string {

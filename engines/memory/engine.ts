@@ -1,7 +1,8 @@
 /**
  * The in-memory engine: a dataset is decoded once into typed columns
- * (load.ts), strings are dictionary-encoded, chosen columns get equality
- * indexes, and queries run over those columns in JS with DuckDB's semantics.
+ * (load.ts), strings are dictionary-encoded or kept as UTF-8 bytes, chosen
+ * columns get equality indexes, and queries run over those columns in JS
+ * with DuckDB's semantics.
  */
 import type { DatasetSpec, Engine, LoadedDataset } from "../engine.ts";
 import type { Field, ResultBatch } from "../../data/types.ts";

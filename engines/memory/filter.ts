@@ -7,8 +7,9 @@ import type { PlanPredicate } from "../../query/types.ts";
 import { pruneFiles } from "../../sources/prune.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
 import { likeMatcher } from "../../query/like.ts";
-import type { StoredColumn } from "./columns.ts";
+import { type StoredColumn, utf8Of } from "./columns.ts";
 import { constComparator } from "./compare.ts";
+import { utf8Text } from "./utf8.ts";
 import { type EqIndex, intersect, lookup } from "./index.ts";
 
 export interface Table {
@@ -55,8 +56,8 @@ function rowTest(col: StoredColumn, p: PlanPredicate): (r: number) => boolean {
     case "ilike": {
       const m = likeMatcher(p.pattern, p.op === "ilike");
       if (!col.dict) {
-        const x = col.values as string[];
-        return (r) => (!valid || valid[r] === 1) && m(x[r]!);
+        const u = utf8Of(col)!;
+        return (r) => (!valid || valid[r] === 1) && m(utf8Text(u, r));
       }
       // Each distinct string is matched once.
       const ok = Uint8Array.from(col.dict, (d) => m(d) ? 1 : 0);

@@ -1,6 +1,7 @@
 /** Selected rows of stored columns → the ColumnVector layout of a result. */
 import type { ColumnVector, Field, NestedValue } from "../../data/types.ts";
-import type { StoredColumn } from "./columns.ts";
+import { type StoredColumn, utf8Of } from "./columns.ts";
+import { type Utf8Column, utf8Text } from "./utf8.ts";
 
 type Indexable = { length: number; [i: number]: unknown };
 
@@ -30,6 +31,8 @@ export function gather(
     }
     return { field, values: out, valid };
   }
+  const u = utf8Of(col);
+  if (u) return { field, values: gatherText(u, rows), valid };
   const src = col.values as unknown as Indexable;
   if (src instanceof Float64Array) {
     return { field, values: gatherFloat64(src, rows), valid };
@@ -50,6 +53,15 @@ export function gather(
     out[i] = rows[i]! >= 0 ? src[rows[i]!] as NestedValue : null;
   }
   return { field, values: out as ColumnVector["values"], valid };
+}
+
+/** Result pages are small: their strings are made here, row by row. */
+function gatherText(u: Utf8Column, rows: ArrayLike<number>): string[] {
+  const out = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    out[i] = rows[i]! >= 0 ? utf8Text(u, rows[i]!) : "";
+  }
+  return out;
 }
 
 // The most common layouts get their own loops: one loop over every typed

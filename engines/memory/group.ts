@@ -6,9 +6,10 @@
 import { ApiError } from "../../data/errors.ts";
 import { duckAverage } from "./average.ts";
 import type { PlanAggregation } from "../../query/types.ts";
-import { encodeStrings, type StoredColumn } from "./columns.ts";
+import { type StoredColumn, utf8Of } from "./columns.ts";
 import { rowComparator, rowKey } from "./compare.ts";
 import { gather } from "./gather.ts";
+import { gatherUtf8, utf8Ids } from "./utf8.ts";
 
 export interface Grouped {
   size: number;
@@ -25,7 +26,8 @@ const MAX_TABLE = 1 << 22;
 /**
  * Dense ids of one key column over the selected rows, numbered in order of
  * first appearance, nulls one id of their own. Dictionary codes, booleans and
- * narrow integer ranges go through a lookup table; other values through a Map.
+ * narrow integer ranges go through a lookup table, other strings through a
+ * hash of their bytes, other values through a Map.
  */
 function columnIds(
   rows: ArrayLike<number>,
@@ -37,7 +39,12 @@ function columnIds(
   const t = col.field.type;
   // Slots first, each type in its own loop; then one loop numbers them.
   let slots = -1;
-  if (col.dict) {
+  const u = utf8Of(col);
+  if (u) {
+    const hashed = utf8Ids(u, valid, rows, Number.MAX_SAFE_INTEGER)!;
+    ids.set(hashed.ids);
+    slots = hashed.first.length;
+  } else if (col.dict) {
     const codes = col.values as Int32Array;
     for (let i = 0; i < n; i++) ids[i] = codes[rows[i]!]!;
     slots = col.dict.length;
@@ -136,6 +143,30 @@ function stored(
   return { field, values, valid };
 }
 
+/**
+ * The values of `col` at `rows` (-1: null) as a stored column: strings keep
+ * their dictionary or stay bytes, so the result sorts as the source does.
+ */
+function pick(
+  col: StoredColumn,
+  rows: Int32Array,
+  field: StoredColumn["field"],
+): StoredColumn {
+  const g = gather(col, rows, field);
+  if (col.dict) {
+    const codes = col.values as Int32Array;
+    return {
+      field,
+      values: Int32Array.from(rows, (r) => r >= 0 ? codes[r]! : -1),
+      valid: g.valid,
+      dict: col.dict,
+      rank: col.rank,
+    };
+  }
+  const u = utf8Of(col);
+  return stored(field, u ? gatherUtf8(u, rows) : g.values, g.valid);
+}
+
 function aggregate(
   a: PlanAggregation,
   col: StoredColumn | null,
@@ -171,10 +202,7 @@ function aggregate(
       const g = ids[i]!;
       if (best[g]! < 0 || cmp(r, best[g]!) * sign > 0) best[g] = r;
     }
-    const out = gather(c, best, field);
-    return t.kind === "string"
-      ? encodeStrings(field, out.values as string[], out.valid, groups)
-      : stored(field, out.values, out.valid);
+    return pick(c, best, field);
   }
   // sum / avg
   const valid2 = new Uint8Array(groups);
@@ -259,24 +287,7 @@ export function groupRows(
 ): Grouped {
   const { ids, first } = assign(rows, keys);
   const columns = new Map<string, StoredColumn>();
-  for (const k of keys) {
-    const g = gather(k, first);
-    // Keep the dictionary so grouped strings sort by UTF-8 rank.
-    if (k.dict) {
-      const codes = Int32Array.from(first, (r) => (k.values as Int32Array)[r]!);
-      columns.set(k.field.name, {
-        field: k.field,
-        values: codes,
-        valid: g.valid,
-        dict: k.dict,
-        rank: k.rank,
-      });
-    } else {columns.set(k.field.name, {
-        field: k.field,
-        values: g.values,
-        valid: g.valid,
-      });}
-  }
+  for (const k of keys) columns.set(k.field.name, pick(k, first, k.field));
   for (const a of aggs) {
     columns.set(
       a.alias,

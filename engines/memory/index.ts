@@ -3,12 +3,18 @@
  * array, one row-id array) so an index costs two Int32Arrays per column.
  */
 import type { Decimal, Scalar } from "../../data/types.ts";
-import type { StoredColumn } from "./columns.ts";
-import { rowKey } from "./compare.ts";
+import { type StoredColumn, utf8Of } from "./columns.ts";
+import { rowComparator, rowKey } from "./compare.ts";
+import { type Utf8Column, utf8ConstComparator, utf8Ids } from "./utf8.ts";
 
 export interface EqIndex {
-  /** Key → slot; null for a dictionary column, whose code is its slot. */
+  /**
+   * Key → slot; null for a dictionary column, whose code is its slot, and
+   * for a bytes column, whose slots `firstRows` finds.
+   */
   slots: Map<number | bigint | string, number> | null;
+  /** Bytes columns: each slot's first row, slots in byte order (binary search). */
+  firstRows?: Int32Array;
   offsets: Int32Array;
   rows: Int32Array;
 }
@@ -29,6 +35,8 @@ export function buildIndex(
       ? null
       : codeIndex(col.values as Int32Array, col.dict.length);
   }
+  const u = utf8Of(col);
+  if (u) return utf8Index(col, u, maxCardinality);
   const slotOf = new Int32Array(n);
   let first: Int32Array | null | undefined;
   if (
@@ -162,7 +170,7 @@ function hashedSlots(
   return Int32Array.from(first);
 }
 
-/** The general path (decimals, strings, binary): a Map from each row's key. */
+/** The general path (decimals, binary): a Map from each row's key. */
 function mapIndex(
   col: StoredColumn,
   n: number,
@@ -189,6 +197,55 @@ function mapIndex(
     slotOf[r] = s;
   }
   return { slots, ...bucketRows(slotOf, counts) };
+}
+
+/**
+ * A bytes column's index: slots renumbered in byte order, so a constant
+ * finds its slot by binary search without a Map of strings.
+ */
+function utf8Index(
+  col: StoredColumn,
+  u: Utf8Column,
+  maxCardinality: number,
+): EqIndex | null {
+  const hashed = utf8Ids(u, col.valid, null, maxCardinality);
+  if (!hashed) return null;
+  const { ids, first } = hashed;
+  const cmp = rowComparator(col);
+  const order = Int32Array.from(first.keys()).sort((a, b) =>
+    cmp(first[a]!, first[b]!)
+  );
+  const slotOfId = new Int32Array(first.length);
+  order.forEach((id, s) => slotOfId[id] = s);
+  const counts = new Int32Array(first.length);
+  for (let r = 0; r < ids.length; r++) {
+    const id = ids[r]!;
+    if (id >= 0) counts[ids[r] = slotOfId[id]!]!++;
+  }
+  return {
+    slots: null,
+    firstRows: Int32Array.from(order, (id) => first[id]!),
+    ...bucketRows(ids, counts),
+  };
+}
+
+/** The slot of `value` in a bytes column's index, or undefined. */
+function utf8Slot(
+  index: EqIndex,
+  u: Utf8Column,
+  value: string,
+): number | undefined {
+  const rows = index.firstRows!;
+  const cmp = utf8ConstComparator(u, value);
+  let lo = 0, hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const c = cmp(rows[mid]!);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return undefined;
 }
 
 /** A dictionary column's index: a counting sort of its codes (-1 = null). */
@@ -226,7 +283,6 @@ function constKey(
 ): number | bigint | string | undefined {
   if (col.codeOf) return col.codeOf.get(v as string);
   const t = col.field.type;
-  if (t.kind === "string") return v as string;
   if (t.kind === "binary") return (v as Uint8Array).join(",");
   if (t.kind === "bool") return v ? 1 : 0;
   if (t.kind === "float" && t.bits === 32) return Math.fround(v as number);
@@ -250,9 +306,12 @@ export function lookup(
 ): Int32Array {
   const parts: Int32Array[] = [];
   const seen = new Set<number>();
+  const u = utf8Of(col);
   for (const v of values) {
-    const k = constKey(col, v);
-    const s = k === undefined
+    const k = u ? undefined : constKey(col, v);
+    const s = u
+      ? utf8Slot(index, u, v as string)
+      : k === undefined
       ? undefined
       : index.slots === null
       ? k as number

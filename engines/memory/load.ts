@@ -1,19 +1,14 @@
 /**
  * Loading a memory dataset: the source decoded once into columns (through
  * engines/duckdb's public decodeColumns), kept as they come (dictionary
- * codes, typed arrays), mostly-distinct strings left as text, then the
- * equality indexes the dataset's policy asks for.
+ * codes, typed arrays, mostly-distinct strings as UTF-8 bytes plus
+ * offsets), then the equality indexes the dataset's policy asks for.
  */
 import { decodeColumns, type DecodedTable } from "../duckdb/mod.ts";
 import type { DatasetSpec, LoadedDataset } from "../engine.ts";
 import { ApiError } from "../../data/errors.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
-import {
-  dictionaryColumn,
-  encodeStrings,
-  type StoredColumn,
-  valueWidth,
-} from "./columns.ts";
+import { dictionaryColumn, type StoredColumn, valueWidth } from "./columns.ts";
 import type { Table } from "./filter.ts";
 import { buildIndex, type EqIndex } from "./index.ts";
 
@@ -64,8 +59,6 @@ function storedColumns(decoded: DecodedTable): Map<string, StoredColumn> {
       field.name,
       c.dictionary
         ? dictionaryColumn(field, c.dictionary, values as Int32Array, valid)
-        : field.type.kind === "string"
-        ? encodeStrings(field, values as string[], valid, decoded.rows)
         : { field, values, valid },
     );
   }

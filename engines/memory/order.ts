@@ -3,8 +3,9 @@
  * ties in source order. When only the first rows of a large selection are
  * needed, a bounded heap keeps them (top-k) instead of sorting everything.
  */
-import type { StoredColumn } from "./columns.ts";
+import { type StoredColumn, utf8Of } from "./columns.ts";
 import { rowComparator } from "./compare.ts";
+import { utf8Bound } from "./utf8.ts";
 
 export interface SortKey {
   col: StoredColumn;
@@ -86,6 +87,9 @@ export function orderBounds(
   } else if (t.kind === "decimal") {
     const x = col.values as bigint[];
     for (let i = 0; i < n; i++) out[i] = sign * Number(x[rows[i]!]!);
+  } else if (t.kind === "string") {
+    const u = utf8Of(col)!;
+    for (let i = 0; i < n; i++) out[i] = sign * utf8Bound(u, rows[i]!);
   } else return null;
   const valid = col.valid;
   if (valid) {

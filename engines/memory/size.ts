@@ -4,7 +4,7 @@
  * registry uses it to decide whether a replaced version can stay beside
  * the new one inside `memory_limit_bytes`.
  */
-import type { StoredColumn } from "./columns.ts";
+import { type StoredColumn, utf8Of } from "./columns.ts";
 import type { Table } from "./filter.ts";
 
 /** V8 keeps a pointer per array slot and a header per heap object. */
@@ -36,7 +36,10 @@ function valueBytes(v: unknown): number {
 }
 
 function columnBytes(c: StoredColumn): number {
-  const values = ArrayBuffer.isView(c.values)
+  const u = utf8Of(c);
+  const values = u
+    ? u.bytes.byteLength + u.offsets.byteLength
+    : ArrayBuffer.isView(c.values)
     ? c.values.byteLength
     : arrayBytes(c.values as unknown[]);
   return values + (c.valid?.byteLength ?? 0) +
@@ -50,6 +53,7 @@ export function tableBytes(t: Table): number {
   for (const c of t.columns.values()) bytes += columnBytes(c);
   for (const idx of t.indexes.values()) {
     bytes += idx.offsets.byteLength + idx.rows.byteLength +
+      (idx.firstRows?.byteLength ?? 0) +
       (idx.slots ? idx.slots.size * 4 * SLOT : 0);
   }
   return bytes;

@@ -45,7 +45,7 @@ import {
   VARCHAR,
 } from "@duckdb/node-api";
 import type { DataType, NestedValue } from "../../../data/types.ts";
-import type { DecodedTable } from "../../../engines/duckdb/mod.ts";
+import type { DecodedTable, Utf8Column } from "../../../engines/duckdb/mod.ts";
 import { duckType, quoteIdent } from "../../../engines/duckdb/sql.ts";
 
 /** Rows of VARCHAR cells, in the order the query gave them. */
@@ -147,12 +147,18 @@ function duckValue(t: DataType, v: NestedValue): DuckDBValue {
   }
 }
 
+const text = new TextDecoder();
+
 /** Row `r` of a decoded column in our layout (dictionary codes resolved). */
 function cell(
   col: DecodedTable["columns"][number],
   r: number,
 ): NestedValue {
   if (col.valid && !col.valid[r]) return null;
+  if (col.field.type.kind === "string" && !col.dictionary) {
+    const { bytes, offsets } = col.values as Utf8Column;
+    return text.decode(bytes.subarray(offsets[r]!, offsets[r + 1]!));
+  }
   const v = (col.values as ArrayLike<NestedValue>)[r]!;
   return col.dictionary ? col.dictionary[v as number]! : v;
 }

@@ -11,6 +11,7 @@ import {
   decodeColumns,
   type DecodedTable,
   type DecodeProgress,
+  type Utf8Column,
 } from "../../../engines/duckdb/mod.ts";
 import { resolveSource } from "../../../sources/resolve.ts";
 import type { DataType } from "../../../data/types.ts";
@@ -72,11 +73,28 @@ function assertLayout(table: DecodedTable, source: ResolvedSource): void {
   assert.equal(table.fileStarts[source.files.length], table.rows);
   const utf8 = new TextEncoder();
   for (const c of table.columns) {
-    assert.equal(c.values.length, table.rows, c.field.name);
     if (c.valid) assert.equal(c.valid.length, table.rows, c.field.name);
     if (c.field.type.kind === "string") {
       assert.equal(typeof c.distinct, "number", c.field.name);
     }
+    if (c.field.type.kind === "string" && !c.dictionary) {
+      // Bytes plus offsets: ascending, one more than rows, empty at nulls.
+      const { bytes, offsets } = c.values as Utf8Column;
+      assert.equal(offsets.length, table.rows + 1, c.field.name);
+      assert.equal(offsets[table.rows], bytes.length, c.field.name);
+      for (let r = 0; r < table.rows; r++) {
+        assert.ok(offsets[r]! <= offsets[r + 1]!, c.field.name);
+        if (c.valid && !c.valid[r]) {
+          assert.equal(offsets[r], offsets[r + 1], c.field.name);
+        }
+      }
+      continue;
+    }
+    assert.equal(
+      (c.values as ArrayLike<unknown>).length,
+      table.rows,
+      c.field.name,
+    );
     if (!c.dictionary) continue;
     assert.ok(c.values instanceof Int32Array, c.field.name);
     const d = c.dictionary;
@@ -175,7 +193,7 @@ Deno.test("decode: every served type, nulls, several row groups, as DuckDB reads
     "😀",
   ]);
   assert.equal(by.get("high")!.dictionary, undefined);
-  assert.ok(Array.isArray(by.get("high")!.values));
+  assert.ok((by.get("high")!.values as Utf8Column).bytes instanceof Uint8Array);
   assert.ok(by.get("i64")!.values instanceof BigInt64Array);
   assert.ok(by.get("f32")!.values instanceof Float32Array);
   assert.ok(by.get("day")!.values instanceof Int32Array);
@@ -219,7 +237,10 @@ Deno.test("decode: a hive tree keeps its files' rows together, partition values 
         [file.path],
       )).getColumnsJS()[0]!.map(Number);
       const id = table.columns.find((x) => x.field.name === "id")!;
-      assert.deepEqual(Array.from(id.values.slice(from, to), Number), ids);
+      assert.deepEqual(
+        Array.from((id.values as BigInt64Array).slice(from, to), Number),
+        ids,
+      );
     }
     await storeDecoded(c, table);
     const got = await textRows(
@@ -246,7 +267,8 @@ Deno.test("decode: slices of whole row groups, pipelined, give every row in orde
   // DuckDB writes row groups in multiples of 2048 rows.
   await sql(
     `COPY (SELECT i::BIGINT AS id, ['red', 'green', NULL][1 + i % 3] AS colour,
-      'u' || i AS uid FROM range(${rows}) t(i))
+      CASE WHEN i % 7 = 3 THEN NULL ELSE 'u' || i || repeat('é', i % 9) END AS uid
+      FROM range(${rows}) t(i))
     TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 102400)`,
   );
   const source = await resolveSource({ name: "t", source: path });
@@ -264,15 +286,19 @@ Deno.test("decode: slices of whole row groups, pipelined, give every row in orde
   const [id, colour, uid] = table.columns;
   const ids = id!.values as BigInt64Array;
   const codes = colour!.values as Int32Array;
-  const uids = uid!.values as string[];
+  // Strings of up to 12 bytes and longer ones (read in runs), and nulls.
+  const { bytes, offsets } = uid!.values as Utf8Column;
+  const text = new TextDecoder();
   assert.deepEqual(colour!.dictionary, ["green", "red"]);
   assert.equal(uid!.dictionary, undefined);
   for (let r = 0; r < rows; r++) {
+    const s = text.decode(bytes.subarray(offsets[r]!, offsets[r + 1]!));
+    const want = r % 7 === 3 ? "" : `u${r}${"é".repeat(r % 9)}`;
     if (
-      ids[r] !== BigInt(r) || codes[r] !== [1, 0, -1][r % 3] ||
-      uids[r] !== `u${r}`
+      ids[r] !== BigInt(r) || codes[r] !== [1, 0, -1][r % 3] || s !== want ||
+      (uid!.valid![r] === 0) !== (r % 7 === 3)
     ) {
-      assert.fail(`row ${r}: ${ids[r]} ${codes[r]} ${uids[r]}`);
+      assert.fail(`row ${r}: ${ids[r]} ${codes[r]} ${s}`);
     }
   }
   await Deno.remove(dir, { recursive: true });
@@ -341,7 +367,11 @@ Deno.test("decode: options — dictionary share, onCount refusing, abort", async
   );
   const text = await decodeColumns(source, { dictionaryShare: 0.3 });
   assert.equal(text.columns[1]!.dictionary, undefined);
-  assert.equal((text.columns[1]!.values as string[])[41], "v1");
+  const { bytes, offsets } = text.columns[1]!.values as Utf8Column;
+  assert.equal(
+    new TextDecoder().decode(bytes.subarray(offsets[41], offsets[42])),
+    "v1",
+  );
   assert.equal(
     (await decodeColumns(source, { dictionaryShare: 0 })).columns[1]!
       .dictionary,
@@ -379,6 +409,9 @@ Deno.test("decode: a file with no rows gives empty columns of the schema's layou
   const by = new Map(table.columns.map((c) => [c.field.name, c]));
   assert.ok(by.get("i64")!.values instanceof BigInt64Array);
   assert.ok(by.get("f64")!.values instanceof Float64Array);
-  assert.ok(Array.isArray(by.get("low")!.values));
+  assert.deepEqual(by.get("low")!.values, {
+    bytes: new Uint8Array(0),
+    offsets: new Int32Array(1),
+  });
   await Deno.remove(dir, { recursive: true });
 });
