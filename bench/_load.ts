@@ -1,8 +1,54 @@
 /**
- * Load and measurement tools the benchmarks share: wrk against a server,
- * the same concurrency against DuckDB in-process, a server process started
- * until ready, RSS readings and a median timer.
+ * Load and measurement tools the benchmarks share: the requests they send,
+ * wrk against a server, the same concurrency against DuckDB in-process, a
+ * server process started until ready, RSS readings, a median timer.
  */
+import type { DuckDBConnection } from "@duckdb/node-api";
+
+const DATA = new URL("./data/accidents.parquet", import.meta.url).pathname;
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const LUA = new URL("./wrk_post.lua", import.meta.url).pathname;
+
+type Body = Record<string, unknown>;
+
+/** The request shapes the benchmarks measure, by name. */
+export const QUERIES: Record<string, { route: "query" | "count"; body: Body }> =
+  {
+    "selective eq, page 50": {
+      route: "query",
+      body: {
+        predicates: [{ col: "Zipcode", op: "eq", val: "12345" }],
+        page_size: 50,
+      },
+    },
+    "eq City, page 50": {
+      route: "query",
+      body: {
+        predicates: [{ col: "City", op: "eq", val: "Houston" }],
+        page_size: 50,
+      },
+    },
+    "count {}": { route: "count", body: {} },
+    "count State eq TX": {
+      route: "count",
+      body: { predicates: [{ col: "State", op: "eq", val: "TX" }] },
+    },
+    "group_by State": {
+      route: "query",
+      body: {
+        group_by: ["State"],
+        aggregations: [{ op: "count" }, { op: "avg", col: "Severity" }],
+      },
+    },
+    "order_by page 50": {
+      route: "query",
+      body: {
+        columns: ["ID", "Start_Time", "State"],
+        order_by: [{ col: "Start_Time", dir: "desc" }],
+        page_size: 50,
+      },
+    },
+  };
 
 /** How hard and how long a load runs. */
 export interface LoadShape {
@@ -17,6 +63,7 @@ export interface Load {
   p99: string;
 }
 
+/** wrk -t2 against `url`, POSTing `body` when given; a non-2xx answer throws. */
 export async function wrk(
   shape: LoadShape,
   url: string,
@@ -30,31 +77,38 @@ export async function wrk(
     "60s",
     "--latency",
   ];
-  if (body !== undefined) {
-    args.push("-s", new URL("./wrk_post.lua", import.meta.url).pathname);
-  }
+  if (body !== undefined) args.push("-s", LUA);
   const out = await new Deno.Command("wrk", {
     args: [...args, url],
     env: { BODY: body ?? "" },
     stdout: "piped",
   }).output();
   const text = new TextDecoder().decode(out.stdout);
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(text);
   if (non2xx) {
     throw new Error(`wrk saw ${non2xx[1]} failed answers for ${url} ${body}`);
   }
   return {
-    rps,
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN),
     p50: /^\s+50%\s+(\S+)/m.exec(text)?.[1] ?? "?",
     p99: /^\s+99%\s+(\S+)/m.exec(text)?.[1] ?? "?",
   };
 }
 
+/** A server process the benchmark started, ready to answer. */
+export interface Server {
+  url: string;
+  child: Deno.ChildProcess;
+  /** Spawn to the first `/readyz` 200. */
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+/** `deno ARGS` until it prints its URL and `/readyz` answers 200. */
 export async function spawnServer(
   args: string[],
   env: Record<string, string> = {},
-): Promise<{ url: string; child: Deno.ChildProcess; readyMs: number }> {
+): Promise<Server> {
   const t0 = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args,
@@ -80,7 +134,54 @@ export async function spawnServer(
   ) {
     await new Promise((r) => setTimeout(r, 5));
   }
-  return { url, child, readyMs: performance.now() - t0 };
+  return {
+    url,
+    child,
+    readyMs: performance.now() - t0,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
+}
+
+/** A datapress server over the bench file with extra config and dataset keys. */
+export async function datapress(
+  engine: string,
+  config: Body,
+  dataset: Body = {},
+): Promise<Server> {
+  const file = await Deno.makeTempFile({ suffix: ".json" });
+  await Deno.writeTextFile(
+    file,
+    JSON.stringify({
+      ...config,
+      datasets: [{ name: "accidents", source: DATA, ...dataset }],
+    }),
+  );
+  return await spawnServer([
+    "run",
+    "-A",
+    MAIN,
+    "serve",
+    "--config",
+    file,
+    "--engine",
+    engine,
+    "--port",
+    "0",
+    "--kv",
+    ":memory:",
+  ], { DATAPRESS_LOG: "error" });
+}
+
+/** Waits until the DuckDB engine's native table answers (storage "table"). */
+export async function tableBuilt(url: string): Promise<void> {
+  for (;;) {
+    const list = await (await fetch(`${url}/api/v1/datasets`)).json();
+    if (list.datasets?.[0]?.storage !== "view") return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export async function rssMb(
@@ -98,10 +199,10 @@ export const peakRssMb = (pid: number) => rssMb(pid, "VmHWM");
 export async function inProcess(
   shape: LoadShape,
   sqlOf: () => { sql: string; params: string[] },
-  conns: import("@duckdb/node-api").DuckDBConnection[],
+  conns: DuckDBConnection[],
 ): Promise<Load> {
   const idle = [...conns];
-  const waiters: ((c: typeof conns[number]) => void)[] = [];
+  const waiters: ((c: DuckDBConnection) => void)[] = [];
   const lat: number[] = [];
   const start = performance.now();
   const end = start + shape.seconds * 1000;
@@ -109,11 +210,10 @@ export async function inProcess(
     while (performance.now() < end) {
       const t = performance.now();
       const c = idle.pop() ??
-        await new Promise<typeof conns[number]>((r) => waiters.push(r));
+        await new Promise<DuckDBConnection>((r) => waiters.push(r));
       try {
         const { sql, params } = sqlOf();
-        const r = await c.run(sql, params);
-        await r.getRows();
+        await (await c.run(sql, params)).getRows();
       } finally {
         const w = waiters.shift();
         if (w) w(c);
@@ -129,6 +229,12 @@ export async function inProcess(
   return { rps: lat.length / elapsed, p50: q(0.5), p99: q(0.99) };
 }
 
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 /** The median time of `n` runs of `fn`, in ms. */
 export async function timeIt(
   fn: () => Promise<unknown>,
@@ -140,6 +246,5 @@ export async function timeIt(
     await fn();
     ts.push(performance.now() - t);
   }
-  ts.sort((a, b) => a - b);
-  return ts[Math.floor(n / 2)]!;
+  return median(ts);
 }

@@ -1,13 +1,10 @@
 /**
- * Long because the suites share its server, wrk, round and report helpers
- * and run from one command; it is a measuring script, not product code.
- *
  * Same-run ratios on a busy machine: each candidate server and its floor
  * (or its other candidate) are loaded with wrk in turn, alternating which
  * goes first, for several rounds; the figures are medians over the rounds
  * and the median of the per-round ratios.
  *
- *   deno run -A bench/ratios.ts [SUITE...] (suites: cache, http, http-cached, storage)
+ *   deno run -A bench/ratios.ts [SUITE...] (suites: cache, http, http-cached, storage, json)
  *   RATIO_ROUNDS=5 RATIO_SECONDS=5 deno run -A bench/ratios.ts cache
  *
  * `cache`: a repeated group_by (and the eq page, count) on the DuckDB engine
@@ -17,8 +14,10 @@
  * against its floor.
  * `storage`: the DuckDB engine with `storage: "view"` against `"table"`,
  * every query shape, answer cache off.
+ * `json`: the 100,000-row JSON page on both engines against DuckDB's own
+ * JSON writer, RATIO_ROUNDS rounds (bench/_json_page.ts).
  */
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { generateAccidents } from "../demo/generate.ts";
 import { firstKeyBoundApplies } from "../engines/duckdb/engine.ts";
 import { relationSql } from "../engines/duckdb/relation.ts";
@@ -30,165 +29,27 @@ import {
 import { parseCountBody, parseQueryBody } from "../query/parse.ts";
 import { planCount, planQuery } from "../query/plan.ts";
 import { resolveSource } from "../sources/resolve.ts";
+import {
+  datapress,
+  inProcess,
+  type Load,
+  median,
+  QUERIES,
+  type Server,
+  spawnServer,
+  tableBuilt,
+  wrk,
+} from "./_load.ts";
+import { jsonPageSuite } from "./_json_page.ts";
 
 const DATA = new URL("./data/accidents.parquet", import.meta.url).pathname;
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const BASELINE = new URL("./baseline_server.ts", import.meta.url).pathname;
-const LUA = new URL("./wrk_post.lua", import.meta.url).pathname;
 const ROUNDS = Number(Deno.env.get("RATIO_ROUNDS") ?? 5);
 const SECONDS = Number(Deno.env.get("RATIO_SECONDS") ?? 5);
 const CONC = Number(Deno.env.get("RATIO_CONC") ?? 64);
 
 type Body = Record<string, unknown>;
-export const QUERIES: Record<string, { route: "query" | "count"; body: Body }> =
-  {
-    "selective eq, page 50": {
-      route: "query",
-      body: {
-        predicates: [{ col: "Zipcode", op: "eq", val: "12345" }],
-        page_size: 50,
-      },
-    },
-    "eq City, page 50": {
-      route: "query",
-      body: {
-        predicates: [{ col: "City", op: "eq", val: "Houston" }],
-        page_size: 50,
-      },
-    },
-    "count {}": { route: "count", body: {} },
-    "count State eq TX": {
-      route: "count",
-      body: { predicates: [{ col: "State", op: "eq", val: "TX" }] },
-    },
-    "group_by State": {
-      route: "query",
-      body: {
-        group_by: ["State"],
-        aggregations: [{ op: "count" }, { op: "avg", col: "Severity" }],
-      },
-    },
-    "order_by page 50": {
-      route: "query",
-      body: {
-        columns: ["ID", "Start_Time", "State"],
-        order_by: [{ col: "Start_Time", dir: "desc" }],
-        page_size: 50,
-      },
-    },
-  };
-
-export interface Load {
-  rps: number;
-  p50: string;
-  p99: string;
-}
-
-export async function wrk(url: string, body: string): Promise<Load> {
-  const out = await new Deno.Command("wrk", {
-    args: [
-      "-t2",
-      `-c${CONC}`,
-      `-d${SECONDS}s`,
-      "--timeout",
-      "60s",
-      "--latency",
-      "-s",
-      LUA,
-      url,
-    ],
-    env: { BODY: body },
-    stdout: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(text);
-  if (non2xx) throw new Error(`wrk saw ${non2xx[1]} failed answers: ${url}`);
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN),
-    p50: /^\s+50%\s+(\S+)/m.exec(text)?.[1] ?? "?",
-    p99: /^\s+99%\s+(\S+)/m.exec(text)?.[1] ?? "?",
-  };
-}
-
-export interface Server {
-  url: string;
-  child: Deno.ChildProcess;
-  readyMs: number;
-  stop(): Promise<void>;
-}
-
-export async function spawn(args: string[]): Promise<Server> {
-  const t0 = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
-    env: { DATAPRESS_LOG: "error" },
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  let url = "";
-  while (!url) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server exited: ${text}`);
-    text += value;
-    url = /listening on (\S+)/.exec(text)?.[1] ?? "";
-  }
-  reader.releaseLock();
-  child.stdout.cancel().catch(() => {});
-  while (
-    (await fetch(`${url}/readyz`).then((r) =>
-      r.body?.cancel().then(() => r.status)
-    )) !== 200
-  ) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return {
-    url,
-    child,
-    readyMs: performance.now() - t0,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-    },
-  };
-}
-
-/** A datapress server over the bench file with extra config keys. */
-export async function datapress(
-  engine: string,
-  config: Body,
-  dataset: Body = {},
-): Promise<Server> {
-  const file = await Deno.makeTempFile({ suffix: ".json" });
-  await Deno.writeTextFile(
-    file,
-    JSON.stringify({
-      ...config,
-      datasets: [{ name: "accidents", source: DATA, ...dataset }],
-    }),
-  );
-  return await spawn([
-    "run",
-    "-A",
-    MAIN,
-    "serve",
-    "--config",
-    file,
-    "--engine",
-    engine,
-    "--port",
-    "0",
-    "--kv",
-    ":memory:",
-  ]);
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
+const SHAPE = { seconds: SECONDS, concurrency: CONC };
 
 async function loadavg(): Promise<string> {
   return (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3)
@@ -220,7 +81,9 @@ async function compare(pairs: Pair[], out: string[]): Promise<void> {
         const side of first === "a" ? ["a", "b"] as const : ["b", "a"] as const
       ) {
         const s = p[side];
-        rows[i]![side].push(s.run ? await s.run() : await wrk(s.url!, p.body));
+        rows[i]![side].push(
+          s.run ? await s.run() : await wrk(SHAPE, s.url!, p.body),
+        );
       }
     }
     loads.push(await loadavg());
@@ -281,7 +144,7 @@ async function floorSuite(
 ): Promise<void> {
   const srv = await datapress(engine, config);
   const dir = await canned(srv, names);
-  const floor = await spawn(["run", "-A", BASELINE, dir]);
+  const floor = await spawnServer(["run", "-A", BASELINE, dir]);
   try {
     out.push(
       `### ${title}`,
@@ -357,46 +220,15 @@ async function inProcessTable(): Promise<{
     });
   };
   return {
-    run: (name) => inProcess(sqlOf(name), conns),
+    run: (name) => {
+      const q = sqlOf(name);
+      return inProcess(SHAPE, () => q, conns);
+    },
     async close() {
       for (const c of conns) c.closeSync();
       db.closeSync();
       await Deno.remove(dir, { recursive: true });
     },
-  };
-}
-
-/** `q` with CONC requests in flight over `conns` for SECONDS. */
-async function inProcess(
-  q: { sql: string; params: string[] },
-  conns: DuckDBConnection[],
-): Promise<Load> {
-  const idle = [...conns];
-  const waiters: ((c: DuckDBConnection) => void)[] = [];
-  const lat: number[] = [];
-  const start = performance.now();
-  const end = start + SECONDS * 1000;
-  await Promise.all(Array.from({ length: CONC }, async () => {
-    while (performance.now() < end) {
-      const t = performance.now();
-      const c = idle.pop() ??
-        await new Promise<DuckDBConnection>((r) => waiters.push(r));
-      try {
-        await (await c.run(q.sql, q.params)).getRows();
-      } finally {
-        const w = waiters.shift();
-        if (w) w(c);
-        else idle.push(c);
-      }
-      lat.push(performance.now() - t);
-    }
-  }));
-  lat.sort((a, b) => a - b);
-  const at = (p: number) => `${lat[Math.floor(lat.length * p)]!.toFixed(1)}ms`;
-  return {
-    rps: lat.length / ((performance.now() - start) / 1000),
-    p50: at(0.5),
-    p99: at(0.99),
   };
 }
 
@@ -406,11 +238,7 @@ async function storageSuite(out: string[]): Promise<void> {
   });
   // The table is built in the background after ready.
   const t0 = performance.now();
-  for (;;) {
-    const r = await fetch(`${table.url}/api/v1/datasets`).then((r) => r.json());
-    if (r.datasets?.[0]?.storage === "table") break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await tableBuilt(table.url);
   const built = performance.now() - t0 + table.readyMs;
   const view = await datapress("duckdb", { cache_bytes: 0 }, {
     storage: "view",
@@ -513,7 +341,9 @@ if (import.meta.main) {
         out,
       );
     } else if (s === "storage") await storageSuite(out);
-    else throw new Error(`unknown suite ${s}`);
+    else if (s === "json") {
+      await jsonPageSuite(["duckdb", "memory"], ROUNDS, out);
+    } else throw new Error(`unknown suite ${s}`);
   }
   console.log(out.join("\n"));
 }

@@ -21,11 +21,14 @@ import {
   inProcess,
   type Load,
   peakRssMb,
+  QUERIES as ALL_QUERIES,
   rssMb,
   spawnServer,
+  tableBuilt,
   timeIt,
   wrk,
 } from "./_load.ts";
+import { BIG_PAGE, fetchBigPage } from "./_json_page.ts";
 
 const DATA = new URL("./data/accidents.parquet", import.meta.url).pathname;
 const ROWS = Number(Deno.env.get("BENCH_ROWS") ?? 2_000_000);
@@ -35,34 +38,11 @@ const ENGINES = (Deno.env.get("BENCH_ENGINES") ?? "duckdb").split(",");
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const ADMIN_TOKEN = "bench-reload";
 
-const QUERIES: Record<
-  string,
-  { route: "query" | "count"; body: Record<string, unknown> }
-> = {
-  "selective eq, page 50": {
-    route: "query",
-    body: {
-      predicates: [{ col: "Zipcode", op: "eq", val: "12345" }],
-      page_size: 50,
-    },
-  },
-  "count {}": { route: "count", body: {} },
-  "group_by State": {
-    route: "query",
-    body: {
-      group_by: ["State"],
-      aggregations: [{ op: "count" }, { op: "avg", col: "Severity" }],
-    },
-  },
-  "order_by page 50": {
-    route: "query",
-    body: {
-      columns: ["ID", "Start_Time", "State"],
-      order_by: [{ col: "Start_Time", dir: "desc" }],
-      page_size: 50,
-    },
-  },
-};
+// The shapes of every run (bench/ratios.ts measures the others).
+const QUERIES = Object.fromEntries(
+  ["selective eq, page 50", "count {}", "group_by State", "order_by page 50"]
+    .map((name) => [name, ALL_QUERIES[name]!]),
+);
 
 /**
  * Reloads the dataset and measures it: load time (the reload's own
@@ -156,11 +136,7 @@ for (const [name, q] of Object.entries(QUERIES)) {
   );
 }
 
-const bigBody = {
-  columns: ["ID", "Severity", "Start_Time", "State", "Temperature(F)"],
-  page_size: 100_000,
-};
-const bigPlan = planQuery(parseQueryBody(bigBody) as QueryRequest, schema, {
+const bigPlan = planQuery(parseQueryBody(BIG_PAGE) as QueryRequest, schema, {
   maxPageSize: 100_000,
 });
 const bigSql = buildQuerySql(bigPlan, rel, { multiFile: false });
@@ -191,15 +167,6 @@ const engineRps = new Map<string, Map<string, number>>();
 // request after the first (bench/ratios.ts measures it against the floor).
 const noCache = await Deno.makeTempFile({ suffix: ".json" });
 await Deno.writeTextFile(noCache, JSON.stringify({ cache_bytes: 0 }));
-
-/** Waits until the DuckDB engine's native table answers (storage "table"). */
-async function tableBuilt(url: string): Promise<void> {
-  for (;;) {
-    const list = await (await fetch(`${url}/api/v1/datasets`)).json();
-    if (list.datasets[0].storage !== "view") return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 for (const engine of ENGINES) {
   const srv = await spawnServer([
@@ -278,15 +245,7 @@ for (const engine of ENGINES) {
     }
   }
   const post = (headers: Record<string, string>) =>
-    fetch(`${srv.url}/api/v1/datasets/accidents/query`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "accept-encoding": "identity",
-        ...headers,
-      },
-      body: JSON.stringify(bigBody),
-    }).then((r) => r.arrayBuffer());
+    fetchBigPage(srv.url, headers);
   const arrowMs = await timeIt(() =>
     post({ accept: "application/vnd.apache.arrow.stream" })
   );

@@ -12,7 +12,7 @@
  */
 import { DuckDBInstance } from "@duckdb/node-api";
 import { generateAccidents } from "../demo/generate.ts";
-import { datapress, QUERIES, type Server } from "./ratios.ts";
+import { datapress, QUERIES, type Server } from "./_load.ts";
 
 const RUNS = Number(Deno.env.get("SCALE_RUNS") ?? 30);
 const SIZES = Deno.args.length > 0

@@ -9,6 +9,7 @@ const utf8 = new TextEncoder();
 // turn; a fresh zeroed buffer per small page cost more than the page.
 let scratch: Uint8Array<ArrayBuffer> = new Uint8Array(64 * 1024);
 const KEEP_BYTES = 16 * 2 ** 20;
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
 
 export class ByteWriter {
   #buf: Uint8Array<ArrayBuffer>;
@@ -40,6 +41,15 @@ export class ByteWriter {
     this.#pos += n;
   }
 
+  /** `n` bytes of `src` from `from` (short runs: a loop, no subarray). */
+  copy(src: Uint8Array, from: number, n: number): void {
+    this.#room(n);
+    const buf = this.#buf;
+    const p = this.#pos;
+    for (let i = 0; i < n; i++) buf[p + i] = src[from + i]!;
+    this.#pos = p + n;
+  }
+
   byte(c: number): void {
     this.#room(1);
     this.#buf[this.#pos++] = c;
@@ -59,11 +69,28 @@ export class ByteWriter {
   padded(n: number, width: number): void {
     this.#room(width);
     const buf = this.#buf;
-    for (let i = this.#pos + width - 1; i >= this.#pos; i--) {
-      buf[i] = 0x30 + n % 10;
-      n = Math.floor(n / 10);
+    const start = this.#pos;
+    let i = start + width - 1;
+    // Integer division in int32 where it fits: Math.floor and % on doubles cost more.
+    for (; n >= 2147483648 && i >= start; i--) {
+      const q = Math.floor(n / 10);
+      buf[i] = 0x30 + (n - q * 10);
+      n = q;
     }
-    this.#pos += width;
+    for (; i >= start; i--) {
+      const q = (n / 10) | 0;
+      buf[i] = 0x30 + (n - q * 10);
+      n = q;
+    }
+    this.#pos = start + width;
+  }
+
+  /** A non-negative integer below 2^53, in decimal, without a string. */
+  digits(n: number): void {
+    if (n < 10) return this.byte(0x30 + n);
+    let width = 2;
+    while (width < 16 && n >= POW10[width]!) width++;
+    this.padded(n, width);
   }
 
   /** Any text, UTF-8 encoded as is. */

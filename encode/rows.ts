@@ -19,10 +19,11 @@ import {
 } from "../data/text.ts";
 import {
   float32Json,
-  float64Json,
   int64AsSafeNumber,
   int64Json,
   valueJson,
+  writeFloat64,
+  writeInteger,
   writeTimestampSafe,
 } from "./values.ts";
 
@@ -62,20 +63,21 @@ function valueWriter(w: ByteWriter, col: ColumnVector): ValueWriter {
     case "int": {
       if (t.bits !== 64) {
         const a = v as Int32Array;
-        return (i) => w.ascii(String(a[i]));
+        return (i) => writeInteger(w, a[i]!);
       }
       const a = v as BigInt64Array | BigUint64Array;
       if (!t.signed) return (i) => w.ascii(int64Json(a[i]!));
       const words = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
       return (i) => {
         const safe = int64AsSafeNumber(words, i);
-        w.ascii(safe !== null ? String(safe) : int64Json(a[i]!));
+        if (safe !== null) writeInteger(w, safe);
+        else w.ascii(int64Json(a[i]!));
       };
     }
     case "float": {
       const a = v as Float64Array;
-      const f = t.bits === 32 ? float32Json : float64Json;
-      return (i) => w.ascii(f(a[i]!));
+      if (t.bits === 32) return (i) => w.ascii(float32Json(a[i]!));
+      return (i) => writeFloat64(w, a[i]!);
     }
     case "decimal": {
       const a = v as bigint[];

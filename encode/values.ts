@@ -12,13 +12,13 @@ import {
   float64Text,
   FRACTION_DIGITS,
   PER_SECOND_NUM,
-  splitDay,
   timestampText,
   timeText,
 } from "../data/text.ts";
 import type { ByteWriter } from "./bytes.ts";
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MAX_SAFE_NUM = Number.MAX_SAFE_INTEGER;
 
 /**
  * A 64-bit integer stored at `i` of `words` (an Int32Array view of a
@@ -47,9 +47,103 @@ export function float32Json(v: number): string {
   return Number.isFinite(v) ? float32Text(v) : `"${float64Text(v)}"`;
 }
 
+/** A safe integer (int8 to int32, and int64 inside ±(2^53−1)) in decimal. */
+export function writeInteger(w: ByteWriter, n: number): void {
+  if (n < 0) {
+    w.byte(0x2d);
+    w.digits(-n);
+  } else w.digits(n);
+}
+
+// 10^k for k fraction digits: the decimals a float64 fast path can write.
+const SCALES = [10, 100, 1000, 1e4, 1e5, 1e6];
+// Below this, the decimal m / 10^k is the only one of k fraction digits
+// that reads back as its double, and m fits a double exactly.
+const MAX_SCALED = 2 ** 50;
+
+/**
+ * `float64Json(v)` written into `w`. Doubles that are integers or have at
+ * most six fraction digits (most measured data) are written digit by
+ * digit: String(v) costs ~100 ns and a string per value. If some m / 10^k
+ * (k smallest) reads back as exactly v, that decimal is v's shortest
+ * round-trip text, which is what String(v) prints: a shorter one would be
+ * a multiple of 10^-(k−1), found at k−1.
+ */
+export function writeFloat64(w: ByteWriter, v: number): void {
+  if (Number.isInteger(v) && v <= MAX_SAFE_NUM && v >= -MAX_SAFE_NUM) {
+    // -0 is written as 0, as float64Json does.
+    writeInteger(w, v === 0 ? 0 : v);
+    return;
+  }
+  const a = v < 0 ? -v : v;
+  for (let k = 0; k < SCALES.length; k++) {
+    const p = SCALES[k]!;
+    const m = Math.round(a * p);
+    if (m / p === a && m < MAX_SCALED) {
+      if (v < 0) w.byte(0x2d);
+      const whole = Math.floor(a);
+      w.digits(whole);
+      w.byte(0x2e);
+      w.padded(m - whole * p, k + 1);
+      return;
+    }
+  }
+  w.ascii(float64Json(v));
+}
+
+// Days since the epoch of 0000-03-01 and 10000-01-01: in between, every
+// step of civil_from_days is a non-negative int32 (truncating division is
+// floor) and the year has four digits.
+const DAY_0000_03_01 = -719468;
+const DAY_10000_01_01 = 2932897;
+
+// The last date written per slot (days mod SLOTS), as its ten bytes: pages
+// repeat dates, and a copy costs less than the arithmetic.
+const SLOTS = 4096;
+const slotDay = new Int32Array(SLOTS).fill(DAY_10000_01_01);
+const slotText = new Uint8Array(SLOTS * 10);
+
+/** YYYY-MM-DD for days since the epoch (dateText), without a string in years 0..9999. */
+export function writeDate(w: ByteWriter, days: number): void {
+  if (days < DAY_0000_03_01 || days >= DAY_10000_01_01) {
+    w.ascii(cachedDate(days));
+    return;
+  }
+  const slot = days & (SLOTS - 1);
+  if (slotDay[slot] !== days) {
+    slotDay[slot] = days;
+    civilDate(days, slotText, slot * 10);
+  }
+  w.copy(slotText, slot * 10, 10);
+}
+
+/** Howard Hinnant's civil_from_days (as dateText), for days in the int32 range above. */
+function civilDate(days: number, out: Uint8Array, at: number): void {
+  const z = days + 719468;
+  const era = (z / 146097) | 0;
+  const doe = z - era * 146097;
+  const yoe = ((doe - ((doe / 1460) | 0) + ((doe / 36524) | 0) -
+    ((doe / 146096) | 0)) / 365) | 0;
+  const doy = doe - (365 * yoe + ((yoe / 4) | 0) - ((yoe / 100) | 0));
+  const mp = ((5 * doy + 2) / 153) | 0;
+  const d = doy - (((153 * mp + 2) / 5) | 0) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  out[at] = 0x30 + ((y / 1000) | 0);
+  out[at + 1] = 0x30 + ((y / 100) | 0) % 10;
+  out[at + 2] = 0x30 + ((y / 10) | 0) % 10;
+  out[at + 3] = 0x30 + y % 10;
+  out[at + 4] = 0x2d;
+  out[at + 5] = 0x30 + ((m / 10) | 0);
+  out[at + 6] = 0x30 + m % 10;
+  out[at + 7] = 0x2d;
+  out[at + 8] = 0x30 + ((d / 10) | 0);
+  out[at + 9] = 0x30 + d % 10;
+}
+
 /**
  * `timestampTextSafe` quoted, written digit by digit into `w`: a page of
- * timestamps builds no strings beyond each distinct date.
+ * timestamps builds no strings.
  */
 export function writeTimestampSafe(
   w: ByteWriter,
@@ -58,10 +152,20 @@ export function writeTimestampSafe(
   utc: boolean,
 ): void {
   const per = PER_SECOND_NUM[unit];
-  const [days, rest] = splitDay(n, per);
+  // splitDay without its pair: exact in float64, every operand an integer below 2^53.
+  const perDay = per * 86400;
+  let days = Math.floor(n / perDay);
+  let rest = n - days * perDay;
+  if (rest < 0) {
+    days -= 1;
+    rest += perDay;
+  } else if (rest >= perDay) {
+    days += 1;
+    rest -= perDay;
+  }
   const secs = Math.floor(rest / per);
   w.byte(0x22);
-  w.ascii(cachedDate(days));
+  writeDate(w, days);
   w.byte(0x54);
   w.padded(Math.floor(secs / 3600), 2);
   w.byte(0x3a);

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { ByteWriter } from "../../encode/bytes.ts";
-import { timestampTextSafe } from "../../data/text.ts";
-import { writeTimestampSafe } from "../../encode/values.ts";
+import { dateText, timestampTextSafe } from "../../data/text.ts";
+import {
+  float64Json,
+  writeDate,
+  writeFloat64,
+  writeInteger,
+  writeTimestampSafe,
+} from "../../encode/values.ts";
 
 const utf8 = new TextEncoder();
 
@@ -69,6 +75,69 @@ Deno.test("timestamps written digit by digit equal timestampTextSafe", () => {
           `${n} ${unit}`,
         );
       }
+    }
+  }
+});
+
+/** What `write` puts into a fresh writer, as text. */
+function written(write: (w: ByteWriter) => void): string {
+  const w = new ByteWriter();
+  write(w);
+  return new TextDecoder().decode(w.result());
+}
+
+Deno.test("doubles written digit by digit equal float64Json", () => {
+  const samples = [
+    0,
+    -0,
+    1,
+    -1,
+    0.1,
+    -0.5,
+    47.5,
+    1e-6,
+    1.5e-6,
+    1e-7,
+    123456.789,
+    0.1 + 0.2,
+    2 ** 50 / 1e6,
+    2 ** 53 - 1,
+    2 ** 53,
+    -(2 ** 53),
+    1e21,
+    1e300,
+    Number.MIN_VALUE,
+    Number.MAX_VALUE,
+    NaN,
+    Infinity,
+    -Infinity,
+  ];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  for (let k = 0; k < 20_000; k++) {
+    const scale = 10 ** (next() % 9);
+    const m = (next() - 2 ** 30) * (k % 4 === 0 ? 2 ** 21 : 1);
+    // Decimals with 0..8 fraction digits at many magnitudes, and arbitrary doubles.
+    samples.push(m / scale, next() / 2 ** 31 * 10 ** (next() % 30 - 10));
+  }
+  for (const v of samples) {
+    assert.equal(written((w) => writeFloat64(w, v)), float64Json(v), `${v}`);
+  }
+});
+
+Deno.test("integers and dates written digit by digit equal String and dateText", () => {
+  const ints = [0, 9, 10, 99, 100, -1, -128, 127, 2 ** 31 - 1, -(2 ** 31)];
+  ints.push(2 ** 31, 2 ** 32 + 7, 2 ** 53 - 1, -(2 ** 53 - 1), 10 ** 15);
+  for (const n of ints) {
+    assert.equal(written((w) => writeInteger(w, n)), String(n));
+  }
+  // Every day from before year 0 to after 9999, and around each boundary.
+  for (let d = -800_000; d <= 3_000_000; d += 37) {
+    assert.equal(written((w) => writeDate(w, d)), dateText(d), `${d}`);
+  }
+  for (const edge of [-719_468, 2_932_897, 0]) {
+    for (let d = edge - 400; d <= edge + 400; d++) {
+      assert.equal(written((w) => writeDate(w, d)), dateText(d), `${d}`);
     }
   }
 });
