@@ -1,8 +1,7 @@
 /**
  * In-memory columns: the ResultBatch layouts of query/types.ts, except for
- * strings. Repeating strings are dictionary-encoded (codes + dictionary +
- * each entry's rank in UTF-8 byte order) so equality, ordering and grouping
- * compare integers; mostly-distinct ones are UTF-8 bytes plus offsets
+ * strings. Repeating strings are dictionary-encoded (codes into a dictionary
+ * in UTF-8 byte order) so equality, ordering and grouping compare integers; mostly-distinct ones are UTF-8 bytes plus offsets
  * (utf8.ts), so millions of them are two typed arrays, not JS strings.
  */
 import type { ColumnVector, DataType, Field } from "../../data/types.ts";
@@ -16,11 +15,11 @@ export interface StoredColumn {
    */
   values: ColumnVector["values"] | Int32Array | Utf8Column;
   valid: Uint8Array | null;
-  /** Strings only: code → text, and code → rank in UTF-8 byte order. */
+  /**
+   * Dictionary-encoded strings: code → text, ascending in UTF-8 byte order,
+   * so codes order as their strings.
+   */
   dict?: string[];
-  rank?: Int32Array;
-  /** Strings only: text → code. */
-  codeOf?: Map<string, number>;
 }
 
 const utf8 = new TextEncoder();
@@ -77,8 +76,9 @@ export function valueWidth(t: DataType): number {
 
 /**
  * A dictionary column from codes (-1 where `valid` is 0) and their
- * dictionary. A dictionary already in UTF-8 byte order (the decoder sorts it
- * so) ranks as its codes, without a sort here.
+ * dictionary. A dictionary out of UTF-8 byte order (the decoder sorts it)
+ * is sorted here and the codes renumbered, so codes always order as their
+ * strings.
  */
 export function dictionaryColumn(
   field: Field,
@@ -90,23 +90,29 @@ export function dictionaryColumn(
   for (let i = 1; i < dict.length && sorted; i++) {
     sorted = compareUtf8(dict[i - 1]!, dict[i]!) < 0;
   }
-  let rank: Int32Array;
-  if (sorted) {
-    rank = new Int32Array(dict.length);
-    for (let i = 0; i < rank.length; i++) rank[i] = i;
-  } else {
-    const order = dict.map((_, i) => i).sort((x, y) =>
-      compareUtf8(dict[x]!, dict[y]!)
-    );
-    rank = new Int32Array(dict.length);
-    order.forEach((code, r) => rank[code] = r);
-  }
+  if (sorted) return { field, values: codes, valid, dict };
+  const order = dict.map((_, i) => i).sort((x, y) =>
+    compareUtf8(dict[x]!, dict[y]!)
+  );
+  const rank = new Int32Array(dict.length);
+  order.forEach((code, r) => rank[code] = r);
   return {
     field,
-    values: codes,
+    values: codes.map((c) => c < 0 ? c : rank[c]!),
     valid,
-    dict,
-    rank,
-    codeOf: new Map(dict.map((d, i) => [d, i])),
+    dict: order.map((code) => dict[code]!),
   };
+}
+
+/** The code of `s` in a column's dictionary (binary search), or undefined. */
+export function dictCode(dict: string[], s: string): number | undefined {
+  let lo = 0, hi = dict.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compareUtf8(dict[mid]!, s);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return undefined;
 }

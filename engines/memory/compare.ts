@@ -55,10 +55,9 @@ export function rowComparator(
 ): (a: number, b: number) => number {
   const t = col.field.type;
   const v = col.values;
-  if (col.rank) {
+  if (col.dict) {
     const codes = v as Int32Array;
-    const rank = col.rank;
-    return (a, b) => rank[codes[a]!]! - rank[codes[b]!]!;
+    return (a, b) => codes[a]! - codes[b]!;
   }
   switch (t.kind) {
     case "int":

@@ -160,7 +160,6 @@ function pick(
       values: Int32Array.from(rows, (r) => r >= 0 ? codes[r]! : -1),
       valid: g.valid,
       dict: col.dict,
-      rank: col.rank,
     };
   }
   const u = utf8Of(col);

@@ -3,7 +3,7 @@
  * array, one row-id array) so an index costs two Int32Arrays per column.
  */
 import type { Decimal, Scalar } from "../../data/types.ts";
-import { type StoredColumn, utf8Of } from "./columns.ts";
+import { dictCode, type StoredColumn, utf8Of } from "./columns.ts";
 import { rowComparator, rowKey } from "./compare.ts";
 import { type Utf8Column, utf8ConstComparator, utf8Ids } from "./utf8.ts";
 
@@ -281,7 +281,7 @@ function constKey(
   col: StoredColumn,
   v: Scalar,
 ): number | bigint | string | undefined {
-  if (col.codeOf) return col.codeOf.get(v as string);
+  if (col.dict) return dictCode(col.dict, v as string);
   const t = col.field.type;
   if (t.kind === "binary") return (v as Uint8Array).join(",");
   if (t.kind === "bool") return v ? 1 : 0;

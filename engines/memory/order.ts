@@ -57,10 +57,9 @@ export function orderBounds(
   // NaN sorts above every number: last ascending, first descending.
   const sign = key.desc ? -1 : 1;
   const nan = sign * Infinity;
-  if (col.rank) {
+  if (col.dict) {
     const codes = col.values as Int32Array;
-    const rank = col.rank;
-    for (let i = 0; i < n; i++) out[i] = sign * rank[codes[rows[i]!]!]!;
+    for (let i = 0; i < n; i++) out[i] = sign * codes[rows[i]!]!;
   } else if (
     (t.kind === "int" && t.bits === 64) || t.kind === "timestamp" ||
     t.kind === "time"

@@ -43,8 +43,7 @@ function columnBytes(c: StoredColumn): number {
     ? c.values.byteLength
     : arrayBytes(c.values as unknown[]);
   return values + (c.valid?.byteLength ?? 0) +
-    (c.dict ? arrayBytes(c.dict) : 0) + (c.rank?.byteLength ?? 0) +
-    (c.codeOf ? c.codeOf.size * 4 * SLOT : 0);
+    (c.dict ? arrayBytes(c.dict) : 0);
 }
 
 /** The bytes a table's columns and equality indexes hold. */

@@ -35,7 +35,15 @@ Deno.test("top-k equals a full sort for every bound kind, ties in source order",
     -1n,
   ];
   const floats = [NaN, Infinity, -Infinity, -0, 0, 1.5, -2.25];
-  const dict = ["b", "a", "é", "c"];
+  const dict = ["a", "b", "c", "é"];
+  // Bytes strings sharing prefixes past the 6 bytes a bound reads.
+  const words = ["prefix-long-b", "prefix-long-a", "préfixe", "", "p", "😀x"];
+  const utf8 = new TextEncoder();
+  const texts = Array.from({ length: n }, () => utf8.encode(pick(words)));
+  const offsets = new Int32Array(n + 1);
+  texts.forEach((t, i) => offsets[i + 1] = offsets[i]! + t.length);
+  const bytes = new Uint8Array(offsets[n]!);
+  texts.forEach((t, i) => bytes.set(t, offsets[i]));
   const columns:
     (Omit<StoredColumn, "field" | "valid"> & { type: DataType })[] = [
       {
@@ -72,10 +80,10 @@ Deno.test("top-k equals a full sort for every bound kind, ties in source order",
         type: { kind: "string" } as const,
         values: Int32Array.from({ length: n }, () => Math.floor(rnd() * 4)),
         dict,
-        rank: Int32Array.from(
-          dict,
-          (d) => dict.filter((e) => compareUtf8(e, d) < 0).length,
-        ),
+      },
+      {
+        type: { kind: "string" } as const,
+        values: { bytes, offsets },
       },
     ];
   const all = Int32Array.from({ length: n }, (_, i) => i);
