@@ -1,13 +1,16 @@
 /**
  * Load time and peak RSS of the memory engine against DuckDB's own
  * `CREATE TABLE AS` of the same file, each in a fresh process of this
- * script, plus the latency of an indexed eq query. A measurement, not a test.
+ * script, plus the latency of an indexed eq query, the RSS right after the
+ * load and 10 s later (steady), and how long a full collection of the loaded
+ * heap takes (the pause a server holding the data would see). A
+ * measurement, not a test.
  *
  * Two floors, also each in a fresh process, say what any load through
  * DuckDB into JS costs here: `handoff` is the CTAS plus every chunk of the
  * table handed to JS with each vector's data fetched (nothing converted,
- * no string decoded); `idle` is the RSS of a process that has opened
- * DuckDB and holds no data.
+ * no string decoded); `idle` is the RSS and the full collection of a
+ * process that has opened DuckDB and holds no data.
  *
  *   deno run -A bench/memory_load.ts [FILE.parquet] [ROWS]
  *
@@ -21,10 +24,26 @@ import { resolveSource } from "../sources/resolve.ts";
 import { parseQueryBody } from "../query/parse.ts";
 import { planQuery } from "../query/plan.ts";
 
-function peakRssMb(): number {
+function rssMb(field: "VmHWM" | "VmRSS"): number {
   const status = Deno.readTextFileSync("/proc/self/status");
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
+}
+
+function peakRssMb(): number {
+  return rssMb("VmHWM");
+}
+
+/** Median ms of five full collections (the process runs with --expose-gc). */
+function fullGcMs(): number {
+  const gc = (globalThis as unknown as { gc: () => void }).gc;
+  const ms: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    gc();
+    ms.push(performance.now() - t);
+  }
+  return +ms.sort((a, b) => a - b)[2]!.toFixed(1);
 }
 
 async function generate(path: string, rows: number): Promise<void> {
@@ -77,7 +96,9 @@ async function child(mode: Mode, path: string): Promise<void> {
     const db = await DuckDBInstance.create(":memory:");
     const c = await db.connect();
     await c.run("SELECT 1");
-    console.log(JSON.stringify({ mode, ms: 0, rssMb: peakRssMb() }));
+    console.log(
+      JSON.stringify({ mode, ms: 0, rssMb: peakRssMb(), fullGcMs: fullGcMs() }),
+    );
     return;
   }
   if (mode === "handoff") {
@@ -116,7 +137,12 @@ async function child(mode: Mode, path: string): Promise<void> {
     memoryLimitBytes: 2 ** 40,
   }, source);
   const ms = performance.now() - t;
-  const rssMb = peakRssMb();
+  const peakMb = peakRssMb();
+  const gcMs = fullGcMs();
+  const loadedMb = rssMb("VmRSS");
+  // DuckDB's allocator hands the decode's freed memory back after a few seconds.
+  await new Promise((r) => setTimeout(r, 10_000));
+  const steadyMb = rssMb("VmRSS");
   let indexBytes = 0;
   for (const idx of (ds as MemoryDataset).table.indexes.values()) {
     indexBytes += idx.rows.byteLength + idx.offsets.byteLength;
@@ -155,7 +181,11 @@ async function child(mode: Mode, path: string): Promise<void> {
   console.log(JSON.stringify({
     mode,
     ms: Math.round(ms),
-    rssMb,
+    rssMb: peakMb,
+    loadedMb,
+    steadyMb,
+    fullGcMs: gcMs,
+    heapMb: Math.round(Deno.memoryUsage().heapUsed / 2 ** 20),
     indexMb: Math.round(indexBytes / 2 ** 20),
     rows: ds.rows,
     indexed: [...ds.indexed],
@@ -182,7 +212,15 @@ async function main(): Promise<void> {
   }
   const run = async (m: string) => {
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", import.meta.filename!, "--child", path, m],
+      args: [
+        "run",
+        "-A",
+        "--v8-flags=--expose-gc",
+        import.meta.filename!,
+        "--child",
+        path,
+        m,
+      ],
       stderr: "inherit",
     }).output();
     return JSON.parse(new TextDecoder().decode(out.stdout).trim());
@@ -206,6 +244,7 @@ async function main(): Promise<void> {
       loadRatio: +(mem.ms / duck.ms).toFixed(2),
       handoffRatio: +(handoff.ms / duck.ms).toFixed(2),
       rssOverArrow: +(mem.rssMb / arrowMb).toFixed(2),
+      steadyRssOverArrow: +(mem.steadyMb / arrowMb).toFixed(2),
       rssFloorOverArrow: +(floorMb / arrowMb).toFixed(2),
     },
     null,
