@@ -1,12 +1,14 @@
 /**
- * The DuckDB engine from 2M to 20M rows, on its view and on its native
- * table: the accidents shape plus `Note`, an 80-character mostly-distinct
- * text column. Per size and storage: time to ready and to the table's swap,
- * RSS, and single-client latency (p50, p99) of the eq, count, group_by and
- * order_by requests.
+ * Both engines from 2M to 20M rows (the DuckDB engine on its view and on
+ * its native table): the accidents shape plus `Note`, an 80-character
+ * mostly-distinct text column. Per size and storage: time to ready (for the
+ * memory engine, its whole load) and to the table's swap, RSS, and
+ * single-client latency (p50, p99) of the eq, count, group_by and order_by
+ * requests; per size, DuckDB's own `CREATE TABLE AS` of the file, which the
+ * memory engine's load is measured against.
  *
  *   deno run -A bench/scale.ts [ROWS...]     (default 2000000 20000000)
- *   SCALE_RUNS=30 deno run -A bench/scale.ts 2000000
+ *   SCALE_RUNS=30 SCALE_STORAGES=memory deno run -A bench/scale.ts 2000000
  *
  * The files are written once under bench/data/ (the 20M one is ~1 GB).
  */
@@ -18,6 +20,9 @@ const RUNS = Number(Deno.env.get("SCALE_RUNS") ?? 30);
 const SIZES = Deno.args.length > 0
   ? Deno.args.map(Number)
   : [2_000_000, 20_000_000];
+/** `table` and `view` are the DuckDB engine's storages; `memory` the memory engine. */
+const STORAGES = (Deno.env.get("SCALE_STORAGES") ?? "table,view,memory")
+  .split(",");
 const SHAPES = [
   "selective eq, page 50",
   "count State eq TX",
@@ -94,14 +99,33 @@ const out: string[] = [
   } |`,
   `|---|---|---|---|---|${SHAPES.map(() => "---|").join("")}`,
 ];
+/** Seconds DuckDB takes to copy `path` into an in-memory table, in this process. */
+async function ctasSeconds(path: string): Promise<number> {
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  const t = performance.now();
+  await c.run(`CREATE TABLE t AS SELECT * FROM read_parquet('${path}')`);
+  const s = (performance.now() - t) / 1000;
+  c.closeSync();
+  db.closeSync();
+  return s;
+}
+
 const loads: string[] = [];
+const ctas: string[] = [];
 for (const rows of SIZES) {
   const source = await dataFile(rows);
-  for (const storage of ["table", "view"]) {
-    const srv = await datapress("duckdb", { cache_bytes: 0 }, {
-      source,
-      storage,
-    });
+  if (STORAGES.includes("memory")) {
+    ctas.push(
+      `${rows.toLocaleString("en")}: ${
+        (await ctasSeconds(source)).toFixed(1)
+      } s`,
+    );
+  }
+  for (const storage of STORAGES) {
+    const srv = storage === "memory"
+      ? await datapress("memory", { cache_bytes: 0 }, { source })
+      : await datapress("duckdb", { cache_bytes: 0 }, { source, storage });
     try {
       const rssReady = rssMb(srv.child.pid, "VmRSS");
       let swapped = "—";
@@ -139,4 +163,7 @@ for (const rows of SIZES) {
   }
 }
 out.push("", `load average (1 min) after each row: ${loads.join(", ")}`);
+if (ctas.length > 0) {
+  out.push(`DuckDB CREATE TABLE AS in process: ${ctas.join(", ")}`);
+}
 console.log(out.join("\n"));
