@@ -4,6 +4,7 @@
  * compare as text with one printer. Decoded values go back into DuckDB
  * through its appender, value by value in the layout data/types.ts states.
  */
+import assert from "node:assert/strict";
 import {
   BIGINT,
   BLOB,
@@ -149,6 +150,31 @@ function duckValue(t: DataType, v: NestedValue): DuckDBValue {
 
 const text = new TextDecoder();
 
+/** Row `r` of a string column decoded as bytes plus offsets. */
+export function utf8Cell(
+  col: DecodedTable["columns"][number],
+  r: number,
+): string {
+  const { bytes, offsets } = col.values as Utf8Column;
+  return text.decode(bytes.subarray(offsets[r]!, offsets[r + 1]!));
+}
+
+/** Bytes plus offsets: ascending, one more than rows, empty at nulls. */
+export function assertUtf8Layout(
+  col: DecodedTable["columns"][number],
+  rows: number,
+): void {
+  const { bytes, offsets } = col.values as Utf8Column;
+  assert.equal(offsets.length, rows + 1, col.field.name);
+  assert.equal(offsets[rows], bytes.length, col.field.name);
+  for (let r = 0; r < rows; r++) {
+    assert.ok(offsets[r]! <= offsets[r + 1]!, col.field.name);
+    if (col.valid && !col.valid[r]) {
+      assert.equal(offsets[r], offsets[r + 1], col.field.name);
+    }
+  }
+}
+
 /** Row `r` of a decoded column in our layout (dictionary codes resolved). */
 function cell(
   col: DecodedTable["columns"][number],
@@ -156,8 +182,7 @@ function cell(
 ): NestedValue {
   if (col.valid && !col.valid[r]) return null;
   if (col.field.type.kind === "string" && !col.dictionary) {
-    const { bytes, offsets } = col.values as Utf8Column;
-    return text.decode(bytes.subarray(offsets[r]!, offsets[r + 1]!));
+    return utf8Cell(col, r);
   }
   const v = (col.values as ArrayLike<NestedValue>)[r]!;
   return col.dictionary ? col.dictionary[v as number]! : v;

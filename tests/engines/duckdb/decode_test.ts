@@ -11,12 +11,17 @@ import {
   decodeColumns,
   type DecodedTable,
   type DecodeProgress,
-  type Utf8Column,
 } from "../../../engines/duckdb/mod.ts";
 import { resolveSource } from "../../../sources/resolve.ts";
 import type { DataType } from "../../../data/types.ts";
 import type { ResolvedSource } from "../../../sources/types.ts";
-import { sorted, storeDecoded, textRows } from "./_canonical.ts";
+import {
+  assertUtf8Layout,
+  sorted,
+  storeDecoded,
+  textRows,
+  utf8Cell,
+} from "./_canonical.ts";
 
 const PARQUET = new URL("../../fixtures/parquet/", import.meta.url).pathname;
 const DELTA = new URL("../../fixtures/delta/", import.meta.url).pathname;
@@ -74,27 +79,13 @@ function assertLayout(table: DecodedTable, source: ResolvedSource): void {
   const utf8 = new TextEncoder();
   for (const c of table.columns) {
     if (c.valid) assert.equal(c.valid.length, table.rows, c.field.name);
-    if (c.field.type.kind === "string") {
-      assert.equal(typeof c.distinct, "number", c.field.name);
+    const text = c.field.type.kind === "string";
+    if (text) assert.equal(typeof c.distinct, "number", c.field.name);
+    if (text && !c.dictionary) assertUtf8Layout(c, table.rows);
+    else {
+      const n = (c.values as ArrayLike<unknown>).length;
+      assert.equal(n, table.rows, c.field.name);
     }
-    if (c.field.type.kind === "string" && !c.dictionary) {
-      // Bytes plus offsets: ascending, one more than rows, empty at nulls.
-      const { bytes, offsets } = c.values as Utf8Column;
-      assert.equal(offsets.length, table.rows + 1, c.field.name);
-      assert.equal(offsets[table.rows], bytes.length, c.field.name);
-      for (let r = 0; r < table.rows; r++) {
-        assert.ok(offsets[r]! <= offsets[r + 1]!, c.field.name);
-        if (c.valid && !c.valid[r]) {
-          assert.equal(offsets[r], offsets[r + 1], c.field.name);
-        }
-      }
-      continue;
-    }
-    assert.equal(
-      (c.values as ArrayLike<unknown>).length,
-      table.rows,
-      c.field.name,
-    );
     if (!c.dictionary) continue;
     assert.ok(c.values instanceof Int32Array, c.field.name);
     const d = c.dictionary;
@@ -193,7 +184,7 @@ Deno.test("decode: every served type, nulls, several row groups, as DuckDB reads
     "😀",
   ]);
   assert.equal(by.get("high")!.dictionary, undefined);
-  assert.ok((by.get("high")!.values as Utf8Column).bytes instanceof Uint8Array);
+  assertUtf8Layout(by.get("high")!, table.rows);
   assert.ok(by.get("i64")!.values instanceof BigInt64Array);
   assert.ok(by.get("f32")!.values instanceof Float32Array);
   assert.ok(by.get("day")!.values instanceof Int32Array);
@@ -287,12 +278,10 @@ Deno.test("decode: slices of whole row groups, pipelined, give every row in orde
   const ids = id!.values as BigInt64Array;
   const codes = colour!.values as Int32Array;
   // Strings of up to 12 bytes and longer ones (read in runs), and nulls.
-  const { bytes, offsets } = uid!.values as Utf8Column;
-  const text = new TextDecoder();
   assert.deepEqual(colour!.dictionary, ["green", "red"]);
   assert.equal(uid!.dictionary, undefined);
   for (let r = 0; r < rows; r++) {
-    const s = text.decode(bytes.subarray(offsets[r]!, offsets[r + 1]!));
+    const s = utf8Cell(uid!, r);
     const want = r % 7 === 3 ? "" : `u${r}${"é".repeat(r % 9)}`;
     if (
       ids[r] !== BigInt(r) || codes[r] !== [1, 0, -1][r % 3] || s !== want ||
@@ -367,11 +356,7 @@ Deno.test("decode: options — dictionary share, onCount refusing, abort", async
   );
   const text = await decodeColumns(source, { dictionaryShare: 0.3 });
   assert.equal(text.columns[1]!.dictionary, undefined);
-  const { bytes, offsets } = text.columns[1]!.values as Utf8Column;
-  assert.equal(
-    new TextDecoder().decode(bytes.subarray(offsets[41], offsets[42])),
-    "v1",
-  );
+  assert.equal(utf8Cell(text.columns[1]!, 41), "v1");
   assert.equal(
     (await decodeColumns(source, { dictionaryShare: 0 })).columns[1]!
       .dictionary,
@@ -409,9 +394,6 @@ Deno.test("decode: a file with no rows gives empty columns of the schema's layou
   const by = new Map(table.columns.map((c) => [c.field.name, c]));
   assert.ok(by.get("i64")!.values instanceof BigInt64Array);
   assert.ok(by.get("f64")!.values instanceof Float64Array);
-  assert.deepEqual(by.get("low")!.values, {
-    bytes: new Uint8Array(0),
-    offsets: new Int32Array(1),
-  });
+  assert.equal(by.get("low")!.dictionary, undefined);
   await Deno.remove(dir, { recursive: true });
 });
