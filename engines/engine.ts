@@ -55,7 +55,7 @@ export interface Engine {
   ): Promise<ResultBatch>;
   /**
    * The same rows as `query` but yielded in batches, for exports of a whole
-   * result without buffering it.
+   * result without buffering it; batch k has about `streamBatchRows(k)` rows.
    */
   stream(
     ds: LoadedDataset,
@@ -84,4 +84,15 @@ export interface Engine {
   connectionsInUse(): number;
   /** Frees the engine itself (pools, database handles). */
   shutdown(): Promise<void>;
+}
+
+/**
+ * Rows in an export's batch number `k` (from 0): small at first, growing to
+ * 16,384. A client that left before the first bytes is only found out when
+ * a write fails, so each such export costs the server its first batches:
+ * kept small, a flood of abandoned exports stays cheap, and the first bytes
+ * leave sooner.
+ */
+export function streamBatchRows(k: number): number {
+  return 1024 << Math.min(k, 4);
 }

@@ -24,6 +24,7 @@
  * socket.
  */
 import { log } from "./log.ts";
+import { ClientGoneError } from "./owned_stream.ts";
 
 export interface ListenOptions {
   hostname: string;
@@ -89,10 +90,13 @@ function serveOnConnection(): ServeOnConnection {
 /**
  * The app's handler renders its own errors, so what reaches here is a body
  * stream that failed while being sent, such as an export cut off after
- * export_idle_timeout_ms: a client's doing, logged as a warning.
+ * export_idle_timeout_ms: a client's doing, logged as a warning. A client
+ * that left is not worth a line.
  */
 function internalError(error: unknown): Response {
-  log("warn", { msg: "response failed", error: String(error) });
+  if (!(error instanceof ClientGoneError)) {
+    log("warn", { msg: "response failed", error: String(error) });
+  }
   return new Response("Internal Server Error", { status: 500 });
 }
 
@@ -112,9 +116,17 @@ export function listen(handler: Handler, opts: ListenOptions): Listening {
   const timeoutMs = opts.headerTimeoutMs;
   // One timer for all connections; sweeping every quarter of the timeout (at
   // most every second) closes a connection within 1.25 times the timeout.
+  const every = Math.min(1000, timeoutMs / 4);
+  let lastSweep = performance.now();
   const sweeper = timeoutMs > 0
     ? setInterval(() => {
       const now = performance.now();
+      const late = now - lastSweep > 2 * every;
+      lastSweep = now;
+      // Socket reads run on the thread JavaScript runs on: after a long
+      // task, a request that arrived meanwhile is still unread, and its
+      // connection only looks idle. Sweep once the loop has kept time.
+      if (late) return;
       for (const c of connections) {
         if (c.inFlight === 0 && now - c.idleSince >= timeoutMs) {
           // Graceful, so requests the engine already holds are answered;
@@ -122,7 +134,7 @@ export function listen(handler: Handler, opts: ListenOptions): Listening {
           c.server.shutdown().catch(() => {});
         }
       }
-    }, Math.min(1000, timeoutMs / 4))
+    }, every)
     : undefined;
 
   function serve(conn: Deno.Conn): void {

@@ -6,6 +6,14 @@
  * export are always given back.
  */
 
+/** What a body errors with when its client has left: nobody reads it. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super("the client went away");
+    this.name = "ClientGoneError";
+  }
+}
+
 export type StreamEnd = "done" | "error" | "client_closed" | "idle_timeout";
 
 export interface OwnedStream {
@@ -18,11 +26,14 @@ export interface OwnedStream {
  * `next` yields the body's chunks (null at the end); `close` frees
  * everything behind them. A client that reads nothing for `idleMs`
  * (0 = never) is cut off: the body errors, so the connection closes.
+ * `gone` is the request's own signal: a client that left before the body
+ * started (an impatient fetch, a closed tab) ends it with no chunk made.
  */
 export function ownedStream(
   next: () => Promise<Uint8Array | null>,
   close: (end: StreamEnd) => Promise<void>,
   idleMs: number,
+  gone?: AbortSignal,
 ): OwnedStream {
   let finished = false;
   let idle: ReturnType<typeof setTimeout> | undefined;
@@ -32,13 +43,25 @@ export function ownedStream(
     if (finished) return;
     finished = true;
     clearTimeout(idle);
+    gone?.removeEventListener("abort", left);
     try {
       await close(end);
     } finally {
       resolveEnded(end);
     }
   };
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const left = () => {
+    if (finished) return;
+    controller.error(new ClientGoneError());
+    finish("client_closed");
+  };
   const body = new ReadableStream<Uint8Array>({
+    start(ctrl) {
+      controller = ctrl;
+      if (gone?.aborted) left();
+      else gone?.addEventListener("abort", left, { once: true });
+    },
     async pull(ctrl) {
       // The client asked for more, so it is reading.
       clearTimeout(idle);
@@ -59,8 +82,8 @@ export function ownedStream(
       }
       ctrl.enqueue(chunk);
       if (idleMs > 0) {
-        // Armed until the next pull: with one chunk of buffer, no pull
-        // means the client has not taken the last chunk.
+        // Armed until the next pull: with no buffer, no pull means the
+        // client has not taken the last chunk.
         idle = setTimeout(() => {
           ctrl.error(
             new Error(
@@ -74,6 +97,8 @@ export function ownedStream(
     cancel() {
       return finish("client_closed");
     },
-  }, { highWaterMark: 1 });
+    // No chunk is made before the server starts sending: by then a client
+    // that has already left is known to be gone, and costs nothing more.
+  }, { highWaterMark: 0 });
   return { body, ended };
 }

@@ -7,7 +7,12 @@
  * same version, same answers.
  */
 import { DuckDBInstance } from "@duckdb/node-api";
-import type { DatasetSpec, Engine, LoadedDataset } from "../engine.ts";
+import {
+  type DatasetSpec,
+  type Engine,
+  type LoadedDataset,
+  streamBatchRows,
+} from "../engine.ts";
 import { buildCountSql, buildQuerySql, quoteIdent, type Sql } from "./sql.ts";
 import type { PlanPredicate, QueryPlan } from "../../query/types.ts";
 import type { DataType, ResultBatch } from "../../data/types.ts";
@@ -20,7 +25,6 @@ import { readBatch, readBatches, readMaterialized } from "./read.ts";
 import { literal, relationSql } from "./relation.ts";
 import { TableBuilder } from "./tables.ts";
 
-const STREAM_BATCH_ROWS = 16_384;
 /** Pages up to this many rows are read from a materialized result. */
 const MATERIALIZE_ROWS = 10_000;
 
@@ -299,7 +303,7 @@ export class DuckDBEngine implements Engine {
     const lease = await this.#pool.acquire(signal);
     try {
       const result = await run(() => lease.conn.stream(sql, params));
-      yield* readBatches(result, plan.output, STREAM_BATCH_ROWS);
+      yield* readBatches(result, plan.output, streamBatchRows);
     } catch (e) {
       if (signal.aborted) throw signal.reason;
       throw e;

@@ -372,18 +372,21 @@ export function readMaterialized(
   return b.build();
 }
 
-/** Reads a result as batches of about `size` rows. */
+/** Reads a result as batches, batch k of about `size(k)` rows. */
 export async function* readBatches(
   result: DuckDBResult,
   fields: Field[],
-  size: number,
+  size: (k: number) => number,
 ): AsyncGenerator<ResultBatch> {
   const b = new BatchBuilder(fields);
-  for (;;) {
+  for (let k = 0;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     b.add(chunk);
-    if (b.rows >= size) yield b.build();
+    if (b.rows >= size(k)) {
+      yield b.build();
+      k++;
+    }
   }
   if (b.rows > 0) yield b.build();
 }

@@ -4,7 +4,12 @@
  * columns get equality indexes, and queries run over those columns in JS
  * with DuckDB's semantics.
  */
-import type { DatasetSpec, Engine, LoadedDataset } from "../engine.ts";
+import {
+  type DatasetSpec,
+  type Engine,
+  type LoadedDataset,
+  streamBatchRows,
+} from "../engine.ts";
 import type { Field, ResultBatch } from "../../data/types.ts";
 import type { PlanPredicate, QueryPlan } from "../../query/types.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
@@ -17,8 +22,6 @@ import { comparator, orderBounds, topRows } from "./order.ts";
 import { tableBytes } from "./size.ts";
 
 export type { MemoryDataset };
-
-const STREAM_BATCH_ROWS = 16_384;
 
 function range(from: number, to: number): Int32Array {
   const out = new Int32Array(Math.max(0, to - from));
@@ -132,13 +135,11 @@ export class MemoryEngine implements Engine {
       plan,
       plan.take,
     );
-    for (let at = 0; at < rows.length; at += STREAM_BATCH_ROWS) {
+    for (let at = 0, k = 0; at < rows.length; k++) {
       signal.throwIfAborted();
-      yield this.#batch(
-        plan.output,
-        rows.subarray(at, at + STREAM_BATCH_ROWS),
-        columns,
-      );
+      const to = at + streamBatchRows(k);
+      yield this.#batch(plan.output, rows.subarray(at, to), columns);
+      at = to;
       // Let other requests run between batches of a long export.
       await new Promise((r) => setTimeout(r, 0));
     }

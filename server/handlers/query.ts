@@ -133,7 +133,16 @@ export const query: Handler = async (ctx, req, params, signal) => {
     if (cached) return cached;
     if (exported) {
       streaming = true;
-      return exportResponse(ctx, p, plan, body.limit, fmt, tag, signal);
+      return exportResponse(
+        ctx,
+        p,
+        plan,
+        body.limit,
+        fmt,
+        tag,
+        signal,
+        req.signal,
+      );
     }
     const batch = await ctx.engine.query(p.ds, plan, signal);
     const hasMore = batch.length > plan.pageSize;
@@ -188,6 +197,7 @@ function exportResponse(
   fmt: ExportFormat,
   tag: string,
   signal: AbortSignal,
+  gone: AbortSignal,
 ): Response {
   const all = limit ?? Number.MAX_SAFE_INTEGER;
   const plan: QueryPlan = {
@@ -241,6 +251,7 @@ function exportResponse(
       ctx.metrics.openExports--;
     },
     ctx.config.export_idle_timeout_ms,
+    gone,
   );
   return markStreamed(
     new Response(body, {

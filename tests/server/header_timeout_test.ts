@@ -29,6 +29,12 @@ async function handler(req: Request): Promise<Response> {
     await delay(2 * TIMEOUT_MS);
     return new Response("slow");
   }
+  if (path === "/block") {
+    // A long task: the server reads no socket meanwhile.
+    const until = performance.now() + 4 * TIMEOUT_MS;
+    while (performance.now() < until);
+    return new Response("done");
+  }
   if (path === "/stream") {
     let n = 0;
     return new Response(
@@ -210,6 +216,43 @@ Deno.test({
       `closed after ${idle.ms} ms`,
     );
   },
+});
+
+/** A client in its own process, so the server's long task can't stall it. */
+const CLIENT = `
+const enc = new TextEncoder();
+const port = Number(Deno.env.get("PORT"));
+const post = (path, body) => enc.encode("POST " + path + " HTTP/1.1\\r\\nHost: x\\r\\n" +
+  "Content-Type: application/json\\r\\nContent-Length: " + body.length + "\\r\\n\\r\\n" + body);
+async function answer(conn, want) {
+  let text = "";
+  const buf = new Uint8Array(1024);
+  while (!text.includes(want)) {
+    const n = await conn.read(buf).catch(() => null);
+    if (n === null) return "closed";
+    text += new TextDecoder().decode(buf.subarray(0, n));
+  }
+  return "answered";
+}
+const a = await Deno.connect({ hostname: "127.0.0.1", port });
+const b = await Deno.connect({ hostname: "127.0.0.1", port });
+await a.write(post("/", "1"));
+await answer(a, '"echo":1');
+await b.write(post("/block", "0"));
+await new Promise((r) => setTimeout(r, ${TIMEOUT_MS / 2}));
+await a.write(post("/", "2"));
+console.log(await answer(a, '"echo":2'));
+`;
+
+Deno.test("a request sent while the server ran a long task is answered, not cut by the sweep", async () => {
+  await withServer(async (_url, port) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", CLIENT],
+      env: { PORT: String(port), NO_COLOR: "1" },
+      stdout: "piped",
+    }).output();
+    assert.equal(new TextDecoder().decode(out.stdout).trim(), "answered");
+  });
 });
 
 Deno.test("startup errors throw where the caller can catch them", () => {
