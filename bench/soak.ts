@@ -20,6 +20,10 @@ export interface SoakResult {
   unexpected: string[];
   rssStartMb: number;
   rssPeakMb: number;
+  /** RSS as each tenth of the run begins: a leak climbs, a plateau does not. */
+  rssTenthsMb: number[];
+  /** What the answer cache held at the end (bounded by cache_bytes). */
+  cacheMb: number;
   rssEndMb: number;
   /** How long each reload took, as its client saw it. */
   reloadMs: number[];
@@ -156,17 +160,10 @@ export async function soak(
     return res.status;
   };
 
-  // Warm up every request shape (the engine's working memory included),
-  // then take the post-load RSS.
-  for (let i = 0; i < 3; i++) {
-    for (const b of GOOD) await post(`${DS}/query`, JSON.stringify(b));
-    await post(`${DS}/query?format=csv`, "{}");
-  }
-  await sleep(500);
-  const rssStartMb = rssMb(child.pid);
-  let rssPeakMb = rssStartMb;
-  const until = performance.now() + seconds * 1000;
+  let until = 0;
   const running = () => performance.now() < until;
+  let sampling = false;
+  let rssPeakMb = 0;
   let rnd = 0x9e3779b9;
   const random = () => {
     rnd ^= rnd << 13;
@@ -264,44 +261,69 @@ export async function soak(
     }
   };
   const reloadMs: number[] = [];
+  const rssTenthsMb: number[] = [];
   const sampler = async () => {
+    const started = performance.now();
     while (running()) {
-      rssPeakMb = Math.max(rssPeakMb, rssMb(child.pid));
+      const rss = rssMb(child.pid);
+      rssPeakMb = Math.max(rssPeakMb, rss);
+      const tenth = Math.floor((performance.now() - started) / (seconds * 100));
+      if (tenth >= rssTenthsMb.length) rssTenthsMb.push(rss);
       await sleep(250);
     }
   };
-
-  await Promise.all([
-    good(),
-    good(),
-    good(),
-    bad(),
-    abortedExports(),
-    slowClients(),
-    reloads(),
-    sampler(),
-  ]);
+  const mixedLoad = (secs: number) => {
+    until = performance.now() + secs * 1000;
+    return Promise.all([
+      good(),
+      good(),
+      good(),
+      bad(),
+      abortedExports(),
+      slowClients(),
+      reloads(),
+      ...(sampling ? [sampler()] : []),
+    ]);
+  };
   // Everything a request took must be back (streams wind down as their
-  // clients' aborts reach them: up to 10 s on a saturated machine).
+  // clients' aborts reach them: up to 10 s on a saturated machine); then
+  // RSS is read.
   const gauges = [
     "datapress_engine_connections_in_use",
     "datapress_dataset_leases",
     "datapress_open_exports",
   ];
-  let held: number[] = [];
-  for (let i = 0; i < 40; i++) {
-    await sleep(250);
-    const metrics = await (await fetch(`${base}/metrics`)).text();
-    held = gauges.map((g) =>
-      Number(new RegExp(`^${g} (\\d+)$`, "m").exec(metrics)?.[1])
-    );
-    if (held.every((v) => v === 0)) break;
-  }
-  gauges.forEach((g, i) => {
-    if (held[i] !== 0) fail(`${g} is ${held[i]} 10 s after the soak`);
-  });
-  await sleep(1000);
-  const rssEndMb = rssMb(child.pid);
+  let metrics = "";
+  const settle = async (when: string) => {
+    let held: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      await sleep(250);
+      metrics = await (await fetch(`${base}/metrics`)).text();
+      held = gauges.map((g) =>
+        Number(new RegExp(`^${g} (\\d+)$`, "m").exec(metrics)?.[1])
+      );
+      if (held.every((v) => v === 0)) break;
+    }
+    gauges.forEach((g, i) => {
+      if (held[i] !== 0) fail(`${g} is ${held[i]} 10 s after the ${when}`);
+    });
+    await sleep(1000);
+    return rssMb(child.pid);
+  };
+
+  // The post-load level: RSS after a warm-up under the same mixed load, so
+  // that every path's working memory (reloads, exports, compression, slow
+  // clients) is in it, read the same way as the end.
+  await mixedLoad(Math.min(60, seconds / 4));
+  const rssStartMb = await settle("warm-up");
+  rssPeakMb = rssStartMb;
+  sampling = true;
+  await mixedLoad(seconds);
+  const rssEndMb = await settle("soak");
+  // Memory held by design, bounded by cache_bytes.
+  const cacheMb = Number(
+    /^datapress_answer_cache_bytes (\d+)$/m.exec(metrics)?.[1] ?? 0,
+  ) / 2 ** 20;
   child.kill("SIGTERM");
   const status = await child.status;
   if (status.code !== 0) fail(`server exited with ${status.code}`);
@@ -314,6 +336,8 @@ export async function soak(
     unexpected,
     rssStartMb,
     rssPeakMb,
+    rssTenthsMb,
+    cacheMb,
     rssEndMb,
     reloadMs,
   };
@@ -332,7 +356,11 @@ export function formatSoak(r: SoakResult): string {
       ((r.rssEndMb / r.rssStartMb - 1) * 100).toFixed(1)
     } % over start); ${r.reloadMs.length} reloads, median ${
       median(r.reloadMs).toFixed(0)
-    } ms, max ${Math.max(0, ...r.reloadMs).toFixed(0)} ms`;
+    } ms, max ${
+      Math.max(0, ...r.reloadMs).toFixed(0)
+    } ms; RSS at each tenth of the run: ${
+      r.rssTenthsMb.map((v) => v.toFixed(0)).join(" ")
+    } MB; answer cache ${r.cacheMb.toFixed(1)} MB`;
 }
 
 if (import.meta.main) {
