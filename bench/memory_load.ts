@@ -10,7 +10,10 @@
  * DuckDB into JS costs here: `handoff` is the CTAS plus every chunk of the
  * table handed to JS with each vector's data fetched (nothing converted,
  * no string decoded); `idle` is the RSS and the full collection of a
- * process that has opened DuckDB and holds no data.
+ * process that has opened DuckDB and holds no data. `fault` is the time a
+ * fresh process takes to first touch as many bytes as the data's Arrow
+ * size (one write per 4 KiB page): the page faults any load that ends up
+ * holding the data pays at least once.
  *
  *   deno run -A bench/memory_load.ts [FILE.parquet] [ROWS]
  *
@@ -88,10 +91,19 @@ async function arrowBytes(path: string): Promise<number> {
   return total;
 }
 
-type Mode = "duckdb" | "memory" | "handoff" | "idle";
+type Mode = "duckdb" | "memory" | "handoff" | "idle" | "fault";
 
-async function child(mode: Mode, path: string): Promise<void> {
+async function child(mode: Mode, path: string, arg?: string): Promise<void> {
   const t = performance.now();
+  if (mode === "fault") {
+    const bytes = new Uint8Array(Number(arg));
+    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 1;
+    const ms = performance.now() - t;
+    console.log(
+      JSON.stringify({ mode, ms: Math.round(ms), bytes: bytes.length }),
+    );
+    return;
+  }
   if (mode === "idle") {
     const db = await DuckDBInstance.create(":memory:");
     const c = await db.connect();
@@ -197,7 +209,7 @@ async function child(mode: Mode, path: string): Promise<void> {
 async function main(): Promise<void> {
   const [mode, arg] = Deno.args;
   if (mode === "--child") {
-    return await child(Deno.args[2] as Mode, arg!);
+    return await child(Deno.args[2] as Mode, arg!, Deno.args[3]);
   }
   let path = mode;
   if (!path) {
@@ -210,7 +222,7 @@ async function main(): Promise<void> {
       await generate(path, Number(arg ?? 2_000_000));
     }
   }
-  const run = async (m: string) => {
+  const run = async (m: string, extra = "") => {
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
         "run",
@@ -220,6 +232,7 @@ async function main(): Promise<void> {
         "--child",
         path,
         m,
+        extra,
       ],
       stderr: "inherit",
     }).output();
@@ -229,7 +242,9 @@ async function main(): Promise<void> {
   const handoff = await run("handoff");
   const idle = await run("idle");
   const mem = await run("memory");
-  const arrowMb = (await arrowBytes(path)) / 2 ** 20;
+  const arrow = await arrowBytes(path);
+  const arrowMb = arrow / 2 ** 20;
+  const fault = await run("fault", String(arrow));
   // The least RSS that holds the data as Arrow and the indexes the
   // engine's policy asks for, in a process that has DuckDB open.
   const floorMb = idle.rssMb + arrowMb + mem.indexMb;
@@ -239,10 +254,12 @@ async function main(): Promise<void> {
       duckdb: duck,
       handoff,
       idle,
+      fault,
       memory: mem,
       arrowMb: Math.round(arrowMb),
       loadRatio: +(mem.ms / duck.ms).toFixed(2),
       handoffRatio: +(handoff.ms / duck.ms).toFixed(2),
+      faultRatio: +(fault.ms / duck.ms).toFixed(2),
       rssOverArrow: +(mem.rssMb / arrowMb).toFixed(2),
       steadyRssOverArrow: +(mem.steadyMb / arrowMb).toFixed(2),
       rssFloorOverArrow: +(floorMb / arrowMb).toFixed(2),

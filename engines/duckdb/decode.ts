@@ -13,7 +13,8 @@ import {
 } from "@duckdb/node-api";
 import type { ColumnValues, Field } from "../../data/types.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
-import { RowsReader } from "./read.ts";
+import { HashCodes } from "./codes.ts";
+import { RowsReader } from "./rows.ts";
 import { literal, relationSql } from "./relation.ts";
 import { quoteIdent, ROW_FILE, ROW_NUM } from "./sql.ts";
 import type { Utf8Column } from "./utf8.ts";
@@ -85,12 +86,12 @@ export interface DecodeOptions {
 }
 
 /**
- * Decodes every row of `source` into plain columns, with no per-row string
- * decoding for dictionary columns. DuckDB works on a private in-memory
- * database in slices of whole row groups: a parallel `CREATE TABLE AS` per
- * slice on one connection while the previous slice is copied chunk by chunk
- * into preallocated arrays from the other, so it never holds more than two
- * slices beside the returned columns.
+ * Decodes every row of `source` into plain columns, with no JS string per
+ * value. DuckDB works on a private in-memory database in slices of whole
+ * row groups: one parallel materialized query per slice on one connection
+ * while the previous slice is copied into preallocated arrays from the
+ * other, so it never holds more than two slices beside the returned
+ * columns.
  *
  * @example
  * ```ts
@@ -159,18 +160,21 @@ async function decodeOn(
   const { distinct, bytes } = await stringStats(conn, rel, fields);
   lap("stats");
   const share = options.dictionaryShare ?? 0.5;
-  const enums = await enumColumns(conn, rel, fields, distinct, rows, share);
+  const dicts = await dictionaries(conn, rel, fields, distinct, rows, share);
   lap("dictionaries");
-  // Dictionary columns are read as their ENUM codes.
+  // Dictionary columns are read as DuckDB's hash of each value (codes.ts).
   const cols = fields.map((f) => {
-    const e = enums.get(f.name);
     const c = quoteIdent(f.name);
-    return e ? `enum_code(CAST(${c} AS ${e.type}))::INTEGER AS ${c}` : c;
+    return dicts.has(f.name) ? `hash(${c}) AS ${c}` : c;
   });
   const reader = new RowsReader(
-    fields.map((f) => enums.has(f.name) ? { ...f, type: CODE_TYPE } : f),
+    fields.map((field) => {
+      const d = dicts.get(field.name);
+      return d
+        ? { field, codes: d.codes }
+        : { field, textBytes: bytes.get(field.name) };
+    }),
     rows,
-    bytes,
   );
   const parts = await slices(conn, source, extents);
   // Each slice is one materialized query, run in parallel by DuckDB and
@@ -212,39 +216,23 @@ async function decodeOn(
   }
   const columns = reader.finish().map((c, i): DecodedColumn => {
     const field = fields[i]!;
-    const e = enums.get(field.name);
     const n = distinct.get(field.name);
-    if (!e) {
-      return n === undefined
-        ? { field, values: c.values, valid: c.valid }
-        : { field, values: c.values, valid: c.valid, distinct: n };
-    }
-    const codes = c.values as Int32Array;
-    if (c.valid) {
-      for (let r = 0; r < rows; r++) if (!c.valid[r]) codes[r] = -1;
-    }
-    return {
-      field,
-      values: codes,
-      valid: c.valid,
-      dictionary: e.dict,
-      distinct: n,
-    };
+    const { values, valid } = c;
+    const dictionary = dicts.get(field.name)?.dict;
+    if (dictionary) return { field, values, valid, dictionary, distinct: n };
+    return n === undefined
+      ? { field, values, valid }
+      : { field, values, valid, distinct: n };
   });
   lap("read");
   return { rows, columns, fileStarts: extents.starts, ms };
 }
-
-let enumSeq = 0;
 
 /**
  * Rows per slice, at least: whole row groups (a group cut in two would be
  * decoded twice), enough of them that both DuckDB threads stay busy.
  */
 const SLICE_ROWS = 1 << 18;
-
-/** Dictionary codes are read as this type (-1 never occurs: nulls are invalid). */
-const CODE_TYPE = { kind: "int", bits: 32, signed: true } as const;
 
 interface Extents {
   /** Where each file's rows start in load order (ROW_FILE, ROW_NUM), then the total. */
@@ -344,40 +332,46 @@ async function stringStats(
 }
 
 /**
- * String columns whose values repeat get a DuckDB ENUM type whose values,
- * in UTF-8 byte order, are the dictionary; returns column name → {type
- * name, dictionary}. All types are made by one call and all dictionaries
- * read by one query.
+ * String columns whose values repeat are read as dictionary codes: returns
+ * column name → its dictionary (in UTF-8 byte order, as DuckDB sorts
+ * VARCHAR) and the table from DuckDB's hash of each value to its code.
+ * All dictionaries are read by one query. A column two of whose values (or
+ * a value and NULL) share a 64-bit hash (for 100,000 values, about 1 in
+ * 4·10^9) is read as text instead.
  */
-async function enumColumns(
+async function dictionaries(
   conn: DuckDBConnection,
   rel: string,
   fields: Field[],
   distinct: Map<string, number>,
   rows: number,
   share: number,
-): Promise<Map<string, { type: string; dict: string[] }>> {
+): Promise<Map<string, { dict: string[]; codes: HashCodes }>> {
   const picked = fields.filter((f) =>
     f.type.kind === "string" && rows > 0 && share > 0 &&
     (distinct.get(f.name) ?? rows) <= rows * share
-  ).map((f) => ({ name: f.name, type: `dp_enum_${++enumSeq}` }));
-  const out = new Map<string, { type: string; dict: string[] }>();
+  );
+  const out = new Map<string, { dict: string[]; codes: HashCodes }>();
   if (picked.length === 0) return out;
-  await conn.run(
-    picked.map(({ name, type }) => {
-      const col = quoteIdent(name);
-      return `CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${col} FROM ${rel} WHERE ${col} IS NOT NULL ORDER BY ${col})`;
-    }).join("; "),
-  );
-  const row = (await conn.runAndReadAll(
-    `SELECT ${
-      picked.map(({ type }) => `enum_range(NULL::${type})::VARCHAR[]`).join(
-        ", ",
-      )
-    }`,
-  )).getRowsJS()[0]!;
-  picked.forEach(({ name, type }, i) =>
-    out.set(name, { type, dict: row[i] as string[] })
-  );
+  const lists = (await conn.runAndReadAll(
+    picked.map((f, i) => {
+      const c = quoteIdent(f.name);
+      return `SELECT ${i} AS k, list(v ORDER BY v), list(hash(v) ORDER BY v), hash(NULL::VARCHAR)
+        FROM (SELECT DISTINCT ${c} AS v FROM ${rel} WHERE ${c} IS NOT NULL)`;
+    }).join(" UNION ALL "),
+  )).getRowsJS();
+  for (const [k, dict, hashes, nullHash] of lists) {
+    // A column of nulls only has no distinct value: its list is NULL.
+    const codes = HashCodes.build(
+      (hashes ?? []) as bigint[],
+      nullHash as bigint,
+    );
+    if (codes) {
+      out.set(picked[Number(k)]!.name, {
+        dict: (dict ?? []) as string[],
+        codes,
+      });
+    }
+  }
   return out;
 }

@@ -19,7 +19,6 @@ import type {
   ResultBatch,
   TimeUnit,
 } from "../../data/types.ts";
-import { type Utf8Column, Utf8Sink } from "./utf8.ts";
 
 /** The typed-array layouts of ColumnValues. */
 type Typed = Extract<ColumnValues, { BYTES_PER_ELEMENT: number }>;
@@ -98,19 +97,20 @@ function typedCtor(t: DataType): (new (n: number) => Typed) | null {
 }
 
 /** Copies the validity bits of a vector into `valid` at `at`; returns whether any was null. */
-function copyValidity(
-  vec: RawVector,
+export function copyValidity(
+  vec: DuckDBVector,
   n: number,
   valid: Uint8Array,
   at: number,
 ): boolean {
-  const data = vec.validity?.data;
+  const validity = (vec as unknown as RawVector).validity;
+  const data = validity?.data;
   if (!data) {
     valid.fill(1, at, at + n);
     return false;
   }
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  const off = vec.validity!.offset;
+  const off = validity!.offset;
   let anyNull = false;
   for (let i = 0; i < n; i++) {
     const bit = off + i;
@@ -164,7 +164,7 @@ function convert(t: DataType, v: unknown): NestedValue {
 }
 
 /** One output column, preallocated and filled vector by vector. */
-class ColumnSink {
+export class ColumnSink {
   readonly valid: Uint8Array;
   #anyNull = false;
   readonly #values: Typed | NestedValue[];
@@ -186,7 +186,7 @@ class ColumnSink {
   append(vec: DuckDBVector, len: number, at: number): void {
     const raw = vec as unknown as RawVector;
     const valid = this.valid;
-    if (copyValidity(raw, len, valid, at)) this.#anyNull = true;
+    if (copyValidity(vec, len, valid, at)) this.#anyNull = true;
     const kind = this.field.type.kind;
     if (this.#ctor) {
       // deno-lint-ignore no-explicit-any
@@ -254,90 +254,6 @@ class BatchBuilder {
     this.#chunks = [];
     this.#rows = 0;
     return { length: n, columns };
-  }
-}
-
-/** Strings in the utf8 layout, copied without a JS string per value. */
-class TextSink {
-  readonly valid: Uint8Array;
-  #anyNull = false;
-  readonly #utf8: Utf8Sink;
-
-  constructor(readonly rows: number, totalBytes: number) {
-    this.valid = new Uint8Array(rows);
-    this.#utf8 = new Utf8Sink(rows, totalBytes);
-  }
-
-  append(vec: DuckDBVector, len: number, at: number): void {
-    const raw = vec as unknown as RawVector;
-    if (copyValidity(raw, len, this.valid, at)) this.#anyNull = true;
-    this.#utf8.append(vec, len, this.valid, at);
-  }
-
-  finish(): ReadColumn {
-    return {
-      values: this.#utf8.finish(this.rows),
-      valid: this.#anyNull ? this.valid : null,
-    };
-  }
-}
-
-/** A column filled by RowsReader. */
-export interface ReadColumn {
-  /** Strings as a Utf8Column; other types in the ColumnVector layout. */
-  readonly values: ColumnValues | Utf8Column;
-  readonly valid: Uint8Array | null;
-}
-
-/**
- * Fills preallocated columns of exactly `rows` rows from one or more
- * materialized results read in order. Each result is copied synchronously:
- * a caller on a busy event loop waits for DuckDB once per result, not once
- * per 2,048-row chunk behind every queued request. String columns are read
- * into the utf8 layout, whose byte total per column `textBytes` gives.
- */
-export class RowsReader {
-  readonly #sinks: (ColumnSink | TextSink)[];
-  #at = 0;
-
-  constructor(
-    fields: Field[],
-    readonly rows: number,
-    textBytes: ReadonlyMap<string, number>,
-  ) {
-    this.#sinks = fields.map((f) =>
-      f.type.kind === "string"
-        ? new TextSink(rows, textBytes.get(f.name) ?? 0)
-        : new ColumnSink(f, rows)
-    );
-  }
-
-  /** Rows filled so far. */
-  get filled(): number {
-    return this.#at;
-  }
-
-  read(result: DuckDBMaterializedResult): void {
-    const chunks = result.chunkCount;
-    for (let k = 0; k < chunks; k++) {
-      const chunk = result.getChunk(k);
-      const len = chunk.rowCount;
-      if (len === 0) continue;
-      if (this.#at + len > this.rows) {
-        throw new Error("the source changed while it was being read");
-      }
-      this.#sinks.forEach((s, c) =>
-        s.append(chunk.getColumnVector(c), len, this.#at)
-      );
-      this.#at += len;
-    }
-  }
-
-  finish(): ReadColumn[] {
-    if (this.#at !== this.rows) {
-      throw new Error("the source changed while it was being read");
-    }
-    return this.#sinks.map((s) => s.finish());
   }
 }
 
