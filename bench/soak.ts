@@ -92,9 +92,7 @@ async function startServer(
     args: [
       "run",
       "-A",
-      ...(Deno.env.get("SOAK_V8")
-        ? [`--v8-flags=${Deno.env.get("SOAK_V8")}`]
-        : []),
+      ...(V8_FLAGS ? [`--v8-flags=${V8_FLAGS}`] : []),
       MAIN,
       "serve",
       "--config",

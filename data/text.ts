@@ -116,20 +116,17 @@ export function timestampText(v: bigint, unit: TimeUnit, utc: boolean): string {
   return `${dateText(Number(days))}T${timeText(rest, unit)}${utc ? "Z" : ""}`;
 }
 
-/** Splits a safe integer count of `unit` since the epoch into days and the rest of that day. */
-export function splitDay(n: number, per: number): [days: number, rest: number] {
+/**
+ * The day (since the epoch) a safe integer count `n` of units, `per` to
+ * the second, falls on; `n - day * per * 86400` is then the rest of that day,
+ * exactly. No pair is returned: the JSON writer calls this per value.
+ */
+export function dayOf(n: number, per: number): number {
   // Exact in float64: every operand is an integer below 2^53.
   const perDay = per * 86400;
-  let days = Math.floor(n / perDay);
-  let rest = n - days * perDay;
-  if (rest < 0) {
-    days -= 1;
-    rest += perDay;
-  } else if (rest >= perDay) {
-    days += 1;
-    rest -= perDay;
-  }
-  return [days, rest];
+  const days = Math.floor(n / perDay);
+  const rest = n - days * perDay;
+  return rest < 0 ? days - 1 : rest >= perDay ? days + 1 : days;
 }
 
 /** `timestampText` for a value already known to be a safe integer (no BigInt work). */
@@ -139,7 +136,8 @@ export function timestampTextSafe(
   utc: boolean,
 ): string {
   const per = PER_SECOND_NUM[unit];
-  const [days, rest] = splitDay(n, per);
+  const days = dayOf(n, per);
+  const rest = n - days * per * 86400;
   const secs = Math.floor(rest / per);
   return `${cachedDate(days)}T${clock(secs)}${
     fraction(rest - secs * per, unit)

@@ -7,6 +7,7 @@ import {
   base64,
   cachedDate,
   dateText,
+  dayOf,
   decimalText,
   float32Text,
   float64Text,
@@ -152,17 +153,8 @@ export function writeTimestampSafe(
   utc: boolean,
 ): void {
   const per = PER_SECOND_NUM[unit];
-  // splitDay without its pair: exact in float64, every operand an integer below 2^53.
-  const perDay = per * 86400;
-  let days = Math.floor(n / perDay);
-  let rest = n - days * perDay;
-  if (rest < 0) {
-    days -= 1;
-    rest += perDay;
-  } else if (rest >= perDay) {
-    days += 1;
-    rest -= perDay;
-  }
+  const days = dayOf(n, per);
+  const rest = n - days * per * 86400;
   const secs = Math.floor(rest / per);
   w.byte(0x22);
   writeDate(w, days);
