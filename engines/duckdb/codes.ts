@@ -7,6 +7,22 @@
  */
 import type { DuckDBVector } from "@duckdb/node-api";
 
+/**
+ * Dictionary codes, -1 at null rows: as narrow as the dictionary allows
+ * (most dictionaries have under 128 or 32,768 values: 1 or 2 bytes a row
+ * instead of 4).
+ */
+export type Codes = Int8Array | Int16Array | Int32Array;
+
+/** An array for `rows` codes into a dictionary of `size` values. */
+export function codesFor(size: number, rows: number): Codes {
+  return size <= 2 ** 7
+    ? new Int8Array(rows)
+    : size <= 2 ** 15
+    ? new Int16Array(rows)
+    : new Int32Array(rows);
+}
+
 /** A slot no hash occupies. */
 const EMPTY = -2;
 
@@ -16,8 +32,11 @@ export class HashCodes {
   readonly #hi: Uint32Array;
   readonly #code: Int32Array;
   readonly #mask: number;
+  /** Values in the dictionary. */
+  readonly size: number;
 
-  private constructor(size: number) {
+  private constructor(size: number, values: number) {
+    this.size = values;
     this.#lo = new Uint32Array(size);
     this.#hi = new Uint32Array(size);
     this.#code = new Int32Array(size).fill(EMPTY);
@@ -32,7 +51,7 @@ export class HashCodes {
   static build(hashes: readonly bigint[], nullHash: bigint): HashCodes | null {
     let size = 1;
     while (size < 2 * (hashes.length + 1)) size *= 2;
-    const t = new HashCodes(size);
+    const t = new HashCodes(size, hashes.length);
     if (!t.#insert(nullHash, -1)) return null;
     for (let i = 0; i < hashes.length; i++) {
       if (!t.#insert(hashes[i]!, i)) return null;
@@ -62,7 +81,7 @@ export class HashCodes {
   decode(
     words: Uint32Array,
     n: number,
-    codes: Int32Array,
+    codes: Codes,
     valid: Uint8Array,
     at: number,
   ): boolean {
@@ -94,12 +113,12 @@ export class HashCodes {
  * its validity is never read.
  */
 export class CodeSink {
-  readonly #codes: Int32Array;
+  readonly #codes: Codes;
   readonly #valid: Uint8Array;
   #anyNull = false;
 
   constructor(rows: number, readonly table: HashCodes) {
-    this.#codes = new Int32Array(rows);
+    this.#codes = codesFor(table.size, rows);
     this.#valid = new Uint8Array(rows);
   }
 
@@ -111,7 +130,7 @@ export class CodeSink {
     }
   }
 
-  finish(): { values: Int32Array; valid: Uint8Array | null } {
+  finish(): { values: Codes; valid: Uint8Array | null } {
     return { values: this.#codes, valid: this.#anyNull ? this.#valid : null };
   }
 }

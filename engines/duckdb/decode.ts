@@ -6,26 +6,32 @@
  * leaves this file, so an engine that keeps data in JS needs no other part
  * of engines/duckdb.
  */
-import {
-  type DuckDBConnection,
-  DuckDBInstance,
-  type DuckDBMaterializedResult,
-} from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { ColumnValues, Field } from "../../data/types.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
 import { HashCodes } from "./codes.ts";
-import { RowsReader } from "./rows.ts";
-import { literal, relationSql } from "./relation.ts";
-import { quoteIdent, ROW_FILE, ROW_NUM } from "./sql.ts";
+import { relationSql } from "./relation.ts";
+import type { ReadColumn } from "./rows.ts";
+import {
+  type DecodeProgress,
+  fileExtents,
+  readPass,
+  slices,
+  SlicesProgress,
+} from "./slices.ts";
+import { quoteIdent } from "./sql.ts";
 import type { Utf8Column } from "./utf8.ts";
+
+export type { DecodeProgress };
 
 /** One decoded column, one entry per row in load order. */
 export interface DecodedColumn {
   readonly field: Field;
   /**
    * The `ColumnVector` layout of `field.type` (data/types.ts), except for
-   * strings: when `dictionary` is set, each row's Int32 code into it (-1 at
-   * null rows), else a Utf8Column (no JS string per value).
+   * strings: when `dictionary` is set, each row's code into it (-1 at null
+   * rows; `Codes`, as narrow as the dictionary allows), else a Utf8Column
+   * (no JS string per value).
    */
   readonly values: ColumnValues | Utf8Column;
   /** 1 = a value, 0 = null; null when no row is null. */
@@ -49,22 +55,17 @@ export interface DecodedTable {
    * `fileStarts[i]` up to `fileStarts[i + 1]` (one more entry: `rows`).
    */
   readonly fileStarts: Int32Array;
-  /** Milliseconds per step: counting rows, estimating distinct strings, building dictionaries, reading rows. */
+  /**
+   * Milliseconds per step: counting rows, estimating distinct strings,
+   * building dictionaries (those two while other columns are read), and
+   * reading rows (all of it after the count).
+   */
   readonly ms: {
     count: number;
     stats: number;
     dictionaries: number;
     read: number;
   };
-}
-
-/** Where a decode is, reported after each slice of row groups. */
-export interface DecodeProgress {
-  rowsRead: number;
-  rows: number;
-  /** 1-based number of the slice just read, of `slices`. */
-  slice: number;
-  slices: number;
 }
 
 export interface DecodeOptions {
@@ -91,7 +92,9 @@ export interface DecodeOptions {
  * row groups: one parallel materialized query per slice on one connection
  * while the previous slice is copied into preallocated arrays from the
  * other, so it never holds more than two slices beside the returned
- * columns.
+ * columns. Non-string columns are read first, while a third connection
+ * scans the string columns' statistics and dictionaries; the string
+ * columns follow (slices.ts).
  *
  * @example
  * ```ts
@@ -115,7 +118,7 @@ export interface DecodeOptions {
  * const [n, s] = table.columns;
  * assert.deepEqual(Array.from(n!.values as BigInt64Array).slice(0, 3), [0n, 1n, 2n]);
  * assert.deepEqual(s!.dictionary, ["a", "b"]);
- * assert.deepEqual(Array.from(s!.values as Int32Array).slice(0, 3), [1, 0, -1]);
+ * assert.deepEqual(Array.from(s!.values as Int8Array).slice(0, 3), [1, 0, -1]);
  * ```
  */
 export async function decodeColumns(
@@ -144,164 +147,91 @@ async function decodeOn(
 ): Promise<DecodedTable> {
   const fields = source.schema.fields;
   const ms = { count: 0, stats: 0, dictionaries: 0, read: 0 };
-  let t = performance.now();
-  const lap = (k: keyof typeof ms) => {
-    const now = performance.now();
-    ms[k] = Math.round(now - t);
-    t = now;
-  };
+  const started = performance.now();
   const rel = `(${relationSql(source, source.files)})`;
   const extents = await fileExtents(conn, rel, source.files.length);
   const rows = extents.starts[source.files.length]!;
-  lap("count");
+  ms.count = Math.round(performance.now() - started);
   options.onCount?.(rows);
-  t = performance.now();
   options.signal?.throwIfAborted();
-  const { distinct, bytes } = await stringStats(conn, rel, fields);
-  lap("stats");
-  const share = options.dictionaryShare ?? 0.5;
-  const dicts = await dictionaries(conn, rel, fields, distinct, rows, share);
-  lap("dictionaries");
-  // Dictionary columns are read as DuckDB's hash of each value (codes.ts).
-  const cols = fields.map((f) => {
-    const c = quoteIdent(f.name);
-    return dicts.has(f.name) ? `hash(${c}) AS ${c}` : c;
-  });
-  const reader = new RowsReader(
-    fields.map((field) => {
-      const d = dicts.get(field.name);
-      return d
-        ? { field, codes: d.codes }
-        : { field, textBytes: bytes.get(field.name) };
-    }),
-    rows,
-  );
+  const readStart = performance.now();
   const parts = await slices(conn, source, extents);
-  // Each slice is one materialized query, run in parallel by DuckDB and
-  // awaited once; the second connection runs slice k + 1 while slice k is
-  // copied. Awaits are few because each one waits behind every request
-  // queued on the event loop when the server is busy.
+  // String columns wait for the statistics that say how to read them
+  // (dictionary codes or bytes, and how many bytes); every other column is
+  // read meanwhile, so DuckDB's statistics scans overlap JS's copies
+  // instead of preceding them.
+  const strings = fields.filter((f) => f.type.kind === "string");
+  const others = fields.filter((f) => f.type.kind !== "string");
   const conns = [conn, await db.connect()];
-  let next: Promise<DuckDBMaterializedResult> | null = null;
+  const statsConn = await db.connect();
+  const plans = (async () => {
+    let t = performance.now();
+    const { distinct, bytes } = await stringStats(statsConn, rel, strings);
+    ms.stats = Math.round(performance.now() - t);
+    t = performance.now();
+    const share = options.dictionaryShare ?? 0.5;
+    const dicts = await dictionaries(
+      statsConn,
+      rel,
+      strings,
+      distinct,
+      rows,
+      share,
+    );
+    ms.dictionaries = Math.round(performance.now() - t);
+    return { distinct, bytes, dicts };
+  })();
+  // Awaited after the first pass; a failure meanwhile must not surface as
+  // an unhandled rejection.
+  plans.catch(() => {});
+  const read = new Map<string, ReadColumn>();
   try {
-    const run = (k: number) => {
-      const p = parts[k]!;
-      const done = conns[k % 2]!.run(
-        `SELECT ${
-          cols.join(", ")
-        } FROM (${p.sql}) WHERE ${ROW_NUM} >= ${p.from} AND ${ROW_NUM} < ${p.to}`,
-      );
-      // Awaited in turn; a failure while the previous slice is read must
-      // not surface as an unhandled rejection.
-      done.catch(() => {});
-      return done;
-    };
-    next = parts.length > 0 ? run(0) : null;
-    for (let k = 0; k < parts.length; k++) {
-      const result = await next!;
-      options.signal?.throwIfAborted();
-      next = k + 1 < parts.length ? run(k + 1) : null;
-      reader.read(result);
-      options.onProgress?.({
-        rowsRead: reader.filled,
-        rows,
-        slice: k + 1,
-        slices: parts.length,
-      });
-    }
+    const passes = Number(others.length > 0) + Number(strings.length > 0);
+    const progress = new SlicesProgress(
+      passes * parts.length,
+      rows,
+      fields.length,
+      options.onProgress,
+    );
+    await readPass(conns, parts, others.map((field) => ({ field })), {
+      rows,
+      progress: progress.pass(others.length),
+      signal: options.signal,
+    }, read);
+    const { bytes, dicts } = await plans;
+    await readPass(
+      conns,
+      parts,
+      strings.map((field) => {
+        const d = dicts.get(field.name);
+        return d
+          ? { field, codes: d.codes }
+          : { field, textBytes: bytes.get(field.name) };
+      }),
+      { rows, progress: progress.pass(strings.length), signal: options.signal },
+      read,
+    );
+  } catch (e) {
+    // An abort or a failed slice leaves the statistics of no use.
+    statsConn.interrupt();
+    throw e;
   } finally {
-    // A slice still running must finish before its connection closes.
-    await next?.catch(() => {});
+    await plans.catch(() => {});
+    statsConn.closeSync();
     conns[1]!.closeSync();
   }
-  const columns = reader.finish().map((c, i): DecodedColumn => {
-    const field = fields[i]!;
+  const { distinct, dicts } = await plans;
+  const columns = fields.map((field): DecodedColumn => {
+    const { values, valid } = read.get(field.name)!;
     const n = distinct.get(field.name);
-    const { values, valid } = c;
     const dictionary = dicts.get(field.name)?.dict;
     if (dictionary) return { field, values, valid, dictionary, distinct: n };
     return n === undefined
       ? { field, values, valid }
       : { field, values, valid, distinct: n };
   });
-  lap("read");
+  ms.read = Math.round(performance.now() - readStart);
   return { rows, columns, fileStarts: extents.starts, ms };
-}
-
-/**
- * Rows per slice, at least: whole row groups (a group cut in two would be
- * decoded twice), enough of them that both DuckDB threads stay busy.
- */
-const SLICE_ROWS = 1 << 18;
-
-interface Extents {
-  /** Where each file's rows start in load order (ROW_FILE, ROW_NUM), then the total. */
-  starts: Int32Array;
-  /** Each file's physical row numbers end before this (deleted rows included). */
-  ends: Float64Array;
-}
-
-async function fileExtents(
-  conn: DuckDBConnection,
-  rel: string,
-  files: number,
-): Promise<Extents> {
-  const counts = new Int32Array(files);
-  const ends = new Float64Array(files);
-  const rows = (await conn.runAndReadAll(
-    `SELECT ${ROW_FILE}, count(*)::BIGINT, max(${ROW_NUM}) + 1 FROM ${rel} GROUP BY 1`,
-  )).getRows();
-  for (const [file, n, end] of rows) {
-    counts[Number(file)] = Number(n);
-    ends[Number(file)] = Number(end);
-  }
-  const starts = new Int32Array(files + 1);
-  for (let i = 0; i < files; i++) starts[i + 1] = starts[i]! + counts[i]!;
-  return { starts, ends };
-}
-
-interface Slice {
-  sql: string;
-  from: number;
-  to: number;
-}
-
-/** The source in load order as ranges of whole row groups of one file each. */
-async function slices(
-  conn: DuckDBConnection,
-  source: ResolvedSource,
-  extents: Extents,
-): Promise<Slice[]> {
-  const live = source.files.filter((_, i) => extents.ends[i]! > 0);
-  const groups = new Map<string, number[]>();
-  if (live.length > 0) {
-    const meta = await conn.runAndReadAll(
-      `SELECT file_name, row_group_id, any_value(row_group_num_rows)::BIGINT
-       FROM parquet_metadata([${live.map((f) => literal(f.path)).join(", ")}])
-       GROUP BY ALL ORDER BY 1, 2`,
-    );
-    for (const [file, , n] of meta.getRows()) {
-      const sizes = groups.get(String(file)) ?? [];
-      sizes.push(Number(n));
-      groups.set(String(file), sizes);
-    }
-  }
-  const out: Slice[] = [];
-  source.files.forEach((file, i) => {
-    const end = extents.ends[i]!;
-    if (end === 0) return;
-    const sql = relationSql(source, [file]);
-    let from = 0, to = 0;
-    for (const n of groups.get(file.path) ?? [end]) {
-      to += n;
-      if (to - from >= SLICE_ROWS) {
-        out.push({ sql, from, to });
-        from = to;
-      }
-    }
-    if (from < end) out.push({ sql, from, to: end });
-  });
-  return out;
 }
 
 /**

@@ -6,5 +6,6 @@ export {
   type DecodeOptions,
   type DecodeProgress,
 } from "./decode.ts";
+export type { Codes } from "./codes.ts";
 export { textToParquet } from "./text.ts";
 export type { Utf8Column } from "./utf8.ts";

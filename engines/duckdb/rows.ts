@@ -36,7 +36,7 @@ class TextSink {
 /** A column filled by RowsReader. */
 export interface ReadColumn {
   /**
-   * Dictionary columns as Int32 codes (-1 at nulls), other strings as a
+   * Dictionary columns as codes (-1 at nulls, `Codes`), other strings as a
    * Utf8Column, other types in the ColumnVector layout.
    */
   readonly values: ColumnValues | Utf8Column;

@@ -5,6 +5,7 @@
  * (utf8.ts), so millions of them are two typed arrays, not JS strings.
  */
 import type { ColumnVector, DataType, Field } from "../../data/types.ts";
+import type { Codes } from "../duckdb/mod.ts";
 import type { Utf8Column } from "./utf8.ts";
 
 export interface StoredColumn {
@@ -13,7 +14,7 @@ export interface StoredColumn {
    * Typed array (or array) in the ColumnVector layout; for strings,
    * dictionary codes when `dict` is set, else a Utf8Column.
    */
-  values: ColumnVector["values"] | Int32Array | Utf8Column;
+  values: ColumnVector["values"] | Codes | Utf8Column;
   valid: Uint8Array | null;
   /**
    * Dictionary-encoded strings: code → text, ascending in UTF-8 byte order,
@@ -83,7 +84,7 @@ export function valueWidth(t: DataType): number {
 export function dictionaryColumn(
   field: Field,
   dict: string[],
-  codes: Int32Array,
+  codes: Codes,
   valid: Uint8Array | null,
 ): StoredColumn {
   let sorted = true;
@@ -98,7 +99,7 @@ export function dictionaryColumn(
   order.forEach((code, r) => rank[code] = r);
   return {
     field,
-    values: codes.map((c) => c < 0 ? c : rank[c]!),
+    values: codes.map((c: number) => c < 0 ? c : rank[c]!),
     valid,
     dict: order.map((code) => dict[code]!),
   };

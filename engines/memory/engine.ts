@@ -41,13 +41,18 @@ function allRows(t: Table): Int32Array {
 
 export class MemoryEngine implements Engine {
   readonly name = "memory" as const;
+  /** Datasets whose indexes are still being built (load.ts). */
+  #indexing = new Set<MemoryDataset>();
 
-  load(
+  async load(
     spec: DatasetSpec,
     source: ResolvedSource,
     signal?: AbortSignal,
   ): Promise<LoadedDataset> {
-    return loadDataset(spec, source, signal);
+    const ds = await loadDataset(spec, source, signal);
+    this.#indexing.add(ds);
+    ds.indexing.finally(() => this.#indexing.delete(ds));
+    return ds;
   }
 
   /** Every result row id in plan order (before paging), plus the table it indexes. */
@@ -154,8 +159,10 @@ export class MemoryEngine implements Engine {
     return Promise.resolve(countRows((ds as MemoryDataset).table, filters));
   }
 
-  close(_ds: LoadedDataset): Promise<void> {
-    // Columns are garbage once the registry drops the dataset.
+  close(ds: LoadedDataset): Promise<void> {
+    // Columns are garbage once the registry drops the dataset; an index
+    // still being built would only be thrown away.
+    (ds as MemoryDataset).stopIndexing.abort();
     return Promise.resolve();
   }
 
@@ -172,7 +179,9 @@ export class MemoryEngine implements Engine {
     return 0;
   }
 
-  shutdown(): Promise<void> {
-    return Promise.resolve();
+  async shutdown(): Promise<void> {
+    const building = [...this.#indexing];
+    for (const ds of building) ds.stopIndexing.abort();
+    await Promise.all(building.map((ds) => ds.indexing));
   }
 }

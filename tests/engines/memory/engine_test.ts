@@ -4,7 +4,11 @@
  * semantics against DuckDB's are in semantics_test.ts.
  */
 import assert from "node:assert/strict";
-import { MemoryEngine } from "../../../engines/memory/mod.ts";
+import {
+  type MemoryDataset,
+  MemoryEngine,
+} from "../../../engines/memory/mod.ts";
+import { BACKGROUND_INDEX_ROWS } from "../../../engines/memory/load.ts";
 import type { LoadedDataset } from "../../../engines/engine.ts";
 import { countRows, type Table } from "../../../engines/memory/filter.ts";
 import { buildIndex } from "../../../engines/memory/index.ts";
@@ -49,6 +53,7 @@ Deno.test("a file is loaded in row-group slices, in order, with progress logged"
       i === 0 || p.rows_read > progress[i - 1].rows_read
     ),
   );
+  await (ds as MemoryDataset).indexing;
   const id = (ds as unknown as { table: Table }).table.columns.get("id")!;
   const values = id.values as Int32Array;
   assert.equal(values.length, n);
@@ -192,4 +197,71 @@ Deno.test("partition predicates skip whole files before any row is tested", asyn
     await count(engine, ds, { predicates: body.predicates.slice(0, 1) }),
     10,
   );
+});
+
+/** A table big enough to be indexed after its load, in the background. */
+const BIG = `SELECT i::INTEGER AS id, 'c' || (i % 40) AS city,
+  (i % 1000)::INTEGER AS code FROM range(${
+  BACKGROUND_INDEX_ROWS + 10_000
+}) t(i)`;
+
+Deno.test("a big table answers before its indexes are in, and the same once they are", async () => {
+  const lines: string[] = [];
+  const error = console.error;
+  console.error = (line: string) => lines.push(line);
+  try {
+    const { ds, engine } = await load(BIG);
+    const mem = ds as MemoryDataset;
+    // The load ended with the columns; no index is in yet.
+    assert.deepEqual([...mem.indexed], []);
+    assert.equal(mem.table.indexes.size, 0);
+    const body = {
+      columns: ["id"],
+      predicates: [{ col: "city", op: "eq", val: "c7" }, {
+        col: "code",
+        op: "in",
+        val: [7, 47, 87],
+      }],
+      page_size: 20,
+    };
+    const counted = { predicates: body.predicates.slice(0, 1) };
+    const scanned = await query(engine, ds, body);
+    const scannedCount = await count(engine, ds, counted);
+    await mem.indexing;
+    assert.deepEqual([...mem.indexed].sort(), ["city", "code"]);
+    assert.deepEqual(await query(engine, ds, body), scanned);
+    assert.equal(await count(engine, ds, counted), scannedCount);
+    assert.equal(
+      scannedCount,
+      Math.ceil((BACKGROUND_INDEX_ROWS + 10_000) / 40),
+    );
+    assert.deepEqual(
+      [...scanned.columns[0]!.values].slice(0, 3),
+      [7, 47, 87],
+    );
+    const logged = lines.map((l) => JSON.parse(l));
+    assert.equal(logged.find((l) => l.msg === "loaded").indexed, "building");
+    assert.deepEqual(
+      logged.find((l) => l.msg === "indexed").indexed.sort(),
+      ["city", "code"],
+    );
+  } finally {
+    console.error = error;
+  }
+});
+
+Deno.test("closing a version or the engine stops its index build", async () => {
+  const error = console.error;
+  console.error = () => {};
+  try {
+    const first = await load(BIG);
+    await first.engine.close(first.ds);
+    await (first.ds as MemoryDataset).indexing;
+    assert.deepEqual([...first.ds.indexed], []);
+    const second = await load(BIG);
+    await second.engine.shutdown();
+    assert.deepEqual([...second.ds.indexed], []);
+  } finally {
+    console.error = error;
+  }
 });
