@@ -10,7 +10,7 @@ import { buildQuerySql, quoteIdent } from "../engines/duckdb/sql.ts";
 import { parseQueryBody } from "../query/parse.ts";
 import { planQuery } from "../query/plan.ts";
 import { resolveSource } from "../sources/resolve.ts";
-import { datapress, median, tableBuilt, timeIt } from "./_load.ts";
+import { builtAside, datapress, median, timeIt } from "./_load.ts";
 
 const DATA = new URL("./data/accidents.parquet", import.meta.url).pathname;
 
@@ -94,7 +94,7 @@ export async function jsonPageSuite(
     for (const engine of engines) {
       const srv = await datapress(engine, { cache_bytes: 0 });
       try {
-        if (engine === "duckdb") await tableBuilt(srv.url);
+        await builtAside(srv.url);
         // Warm both sides: JIT, DuckDB's caches, the server's buffers.
         await timeJsonPage(srv.url);
         await writer.time();

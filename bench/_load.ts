@@ -175,11 +175,14 @@ export async function datapress(
   ], { DATAPRESS_LOG: "error" });
 }
 
-/** Waits until the DuckDB engine's native table answers (storage "table"). */
-export async function tableBuilt(url: string): Promise<void> {
+/**
+ * Waits until the engine has built what makes the dataset faster: the
+ * DuckDB engine's native table, the memory engine's equality indexes.
+ */
+export async function builtAside(url: string): Promise<void> {
   for (;;) {
     const list = await (await fetch(`${url}/api/v1/datasets`)).json();
-    if (list.datasets?.[0]?.storage !== "view") return;
+    if (list.datasets?.[0]?.building === false) return;
     await new Promise((r) => setTimeout(r, 50));
   }
 }

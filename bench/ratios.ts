@@ -30,6 +30,7 @@ import { parseCountBody, parseQueryBody } from "../query/parse.ts";
 import { planCount, planQuery } from "../query/plan.ts";
 import { resolveSource } from "../sources/resolve.ts";
 import {
+  builtAside,
   datapress,
   inProcess,
   type Load,
@@ -37,7 +38,6 @@ import {
   QUERIES,
   type Server,
   spawnServer,
-  tableBuilt,
   wrk,
 } from "./_load.ts";
 import { jsonPageSuite } from "./_json_page.ts";
@@ -238,7 +238,7 @@ async function storageSuite(out: string[]): Promise<void> {
   });
   // The table is built in the background after ready.
   const t0 = performance.now();
-  await tableBuilt(table.url);
+  await builtAside(table.url);
   const built = performance.now() - t0 + table.readyMs;
   const view = await datapress("duckdb", { cache_bytes: 0 }, {
     storage: "view",

@@ -84,6 +84,12 @@ export interface DatasetInfo {
    * takes over once built), "memory"; null until loaded.
    */
   storage: "view" | "table" | "memory" | null;
+  /**
+   * True while the engine still builds what makes this version faster (the
+   * DuckDB engine's table, the memory engine's equality indexes); answers
+   * are the same either way. Null until loaded.
+   */
+  building: boolean | null;
   rows: number | null;
   columns: number | null;
   version: number | null;

@@ -80,6 +80,12 @@ export interface Engine {
    * native table (once built), or the memory engine's columns.
    */
   storage(ds: LoadedDataset): "view" | "table" | "memory";
+  /**
+   * Whether the engine is still building, in the background, what will
+   * make `ds` faster: the DuckDB engine's native table, the memory
+   * engine's equality indexes. Answers are the same either way.
+   */
+  building(ds: LoadedDataset): boolean;
   /** Connections checked out by running requests (a gauge in /metrics). */
   connectionsInUse(): number;
   /** Frees the engine itself (pools, database handles). */

@@ -42,6 +42,8 @@ interface DuckDataset extends LoadedDataset {
   readonly building: AbortController | null;
   /** Settles when the table build (if any) is done, swapped in or not. */
   readonly built: Promise<void>;
+  /** Until `built` settles. */
+  tableBuilding: boolean;
   closed: boolean;
 }
 
@@ -144,6 +146,10 @@ export class DuckDBEngine implements Engine {
     return (ds as DuckDataset).table ? "table" : "view";
   }
 
+  building(ds: LoadedDataset): boolean {
+    return (ds as DuckDataset).tableBuilding;
+  }
+
   async load(
     spec: DatasetSpec,
     resolved: ResolvedSource,
@@ -194,13 +200,17 @@ export class DuckDBEngine implements Engine {
       building,
       bytes,
       built: Promise.resolve(),
+      tableBuilding: building !== null,
       closed: false,
     };
     if (building) {
       const built = this.#buildTable(ds, building.signal);
       (ds as { built: Promise<void> }).built = built;
       this.#building.add(built);
-      built.finally(() => this.#building.delete(built));
+      built.finally(() => {
+        ds.tableBuilding = false;
+        this.#building.delete(built);
+      });
     }
     return ds;
   }

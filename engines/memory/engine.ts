@@ -174,6 +174,10 @@ export class MemoryEngine implements Engine {
     return "memory";
   }
 
+  building(ds: LoadedDataset): boolean {
+    return this.#indexing.has(ds as MemoryDataset);
+  }
+
   /** The memory engine holds no connections. */
   connectionsInUse(): number {
     return 0;

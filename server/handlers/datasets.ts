@@ -15,6 +15,8 @@ export const listDatasets: Handler = (ctx) => {
       engine: ctx.engine.name,
       // What answers now: DuckDB's view or native table, or memory.
       storage: p ? ctx.engine.storage(p.ds) : null,
+      // Still building what makes it faster (table, indexes).
+      building: p ? ctx.engine.building(p.ds) : null,
       rows: p?.ds.rows ?? null,
       columns: p?.ds.schema.fields.length ?? null,
       version: p?.version ?? null,

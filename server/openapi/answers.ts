@@ -104,6 +104,7 @@ export const SCHEMAS: Record<string, Schema> = {
             "format",
             "engine",
             "storage",
+            "building",
             "rows",
             "columns",
             "version",
@@ -123,6 +124,11 @@ export const SCHEMAS: Record<string, Schema> = {
               enum: ["view", "table", "memory", null],
               description:
                 "what answers now: the DuckDB engine's view of the files or its native table (built in the background after load), or the memory engine's columns; null until loaded",
+            },
+            building: {
+              type: ["boolean", "null"],
+              description:
+                "true while the engine still builds, in the background, what makes this version faster: the DuckDB engine's native table, the memory engine's equality indexes (answers are the same either way); null until loaded",
             },
             rows: { ...nullableInt, description: "null until loaded" },
             columns: nullableInt,

@@ -118,9 +118,11 @@ for (const files of [1, 3]) {
     try {
       const ds = await engine.load(spec("table"), source);
       assert.equal(engine.storage(ds), "view");
+      assert.equal(engine.building(ds), true);
       const fromView = await answers(engine, ds);
       await engine.tablesBuilt();
       assert.equal(engine.storage(ds), "table");
+      assert.equal(engine.building(ds), false);
       assert.equal((await engine.storedTables()).length, 1);
       assert.deepEqual(await answers(engine, ds), fromView);
       await engine.close(ds);

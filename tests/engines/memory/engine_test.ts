@@ -215,6 +215,7 @@ Deno.test("a big table answers before its indexes are in, and the same once they
     // The load ended with the columns; no index is in yet.
     assert.deepEqual([...mem.indexed], []);
     assert.equal(mem.table.indexes.size, 0);
+    assert.equal(engine.building(ds), true);
     const body = {
       columns: ["id"],
       predicates: [{ col: "city", op: "eq", val: "c7" }, {
@@ -228,6 +229,7 @@ Deno.test("a big table answers before its indexes are in, and the same once they
     const scanned = await query(engine, ds, body);
     const scannedCount = await count(engine, ds, counted);
     await mem.indexing;
+    assert.equal(engine.building(ds), false);
     assert.deepEqual([...mem.indexed].sort(), ["city", "code"]);
     assert.deepEqual(await query(engine, ds, body), scanned);
     assert.equal(await count(engine, ds, counted), scannedCount);
