@@ -140,7 +140,9 @@ for (const rows of SIZES) {
       const lat: string[] = [];
       for (const name of SHAPES) {
         const [p50, p99] = await latency(srv, name);
-        lat.push(`${p50.toFixed(0)} / ${p99.toFixed(0)} ms`);
+        // Tenths below 10 ms, where a whole millisecond hides the p99/p50 ratio.
+        const ms = (x: number) => x.toFixed(x < 10 ? 1 : 0);
+        lat.push(`${ms(p50)} / ${ms(p99)} ms`);
       }
       out.push(
         `| ${rows.toLocaleString("en")} | ${storage} | ${
