@@ -24,17 +24,32 @@ const INT64_MAX = 2n ** 63n - 1n;
 const MAX_TABLE = 1 << 22;
 
 /**
+ * Group ids take 4 bytes a selected row: fresh for each query, 20M rows'
+ * worth cost 220 ms of first-touch page faults against 9 ms of writes into
+ * memory already touched (bench/README.md). Queries run one at a time on the
+ * JS thread and ids never leave groupRows, so two buffers serve every query:
+ * the running ids and the next key column's.
+ */
+const idBuffers = [new Int32Array(0), new Int32Array(0)];
+
+function idBuffer(k: 0 | 1, n: number): Int32Array {
+  if (idBuffers[k]!.length < n) idBuffers[k] = new Int32Array(n);
+  return idBuffers[k]!.subarray(0, n);
+}
+
+/**
  * Dense ids of one key column over the selected rows, numbered in order of
- * first appearance, nulls one id of their own. Dictionary codes, booleans and
- * narrow integer ranges go through a lookup table, other strings through a
- * hash of their bytes, other values through a Map.
+ * first appearance, nulls one id of their own, in id buffer `k`. Dictionary
+ * codes, booleans and narrow integer ranges go through a lookup table, other
+ * strings through a hash of their bytes, other values through a Map.
  */
 function columnIds(
   rows: ArrayLike<number>,
   col: StoredColumn,
+  k: 0 | 1,
 ): { ids: Int32Array; size: number } {
   const n = rows.length;
-  const ids = new Int32Array(n);
+  const ids = idBuffer(k, n);
   const valid = col.valid;
   const t = col.field.type;
   // Slots first, each type in its own loop; then one loop numbers them.
@@ -102,10 +117,10 @@ function assign(
 ): { ids: Int32Array; first: Int32Array } {
   const n = rows.length;
   let { ids, size } = keys.length === 0
-    ? { ids: new Int32Array(n), size: n > 0 ? 1 : 0 }
-    : columnIds(rows, keys[0]!);
+    ? { ids: idBuffer(0, n).fill(0), size: n > 0 ? 1 : 0 }
+    : columnIds(rows, keys[0]!, 0);
   for (const k of keys.slice(1)) {
-    const next = columnIds(rows, k);
+    const next = columnIds(rows, k, 1);
     const width = next.size;
     let combined = 0;
     if (size * width <= MAX_TABLE) {
