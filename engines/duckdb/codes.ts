@@ -75,16 +75,10 @@ export class HashCodes {
 
   /**
    * Writes the codes of `n` hashes (little-endian 64-bit, as two words
-   * each) into `codes` at `at`, 0 into `valid` at nulls; returns whether
-   * any was null. A hash outside the dictionary means the source changed.
+   * each) into `codes` at `at`; returns whether any was null. A hash
+   * outside the dictionary means the source changed.
    */
-  decode(
-    words: Uint32Array,
-    n: number,
-    codes: Codes,
-    valid: Uint8Array,
-    at: number,
-  ): boolean {
+  decode(words: Uint32Array, n: number, codes: Codes, at: number): boolean {
     const keysLo = this.#lo, keysHi = this.#hi, table = this.#code;
     const mask = this.#mask;
     let anyNull = false;
@@ -101,36 +95,35 @@ export class HashCodes {
       }
       codes[at + i] = code;
       if (code < 0) anyNull = true;
-      else valid[at + i] = 1;
     }
     return anyNull;
   }
 }
 
 /**
- * One dictionary column filled from `hash(col)` vectors: codes (-1 at
- * null rows) and validity. The hash vector has no nulls of its own, so
- * its validity is never read.
+ * One dictionary column filled from `hash(col)` vectors: codes, -1 at null
+ * rows. The hash vector has no nulls of its own, so its validity is never
+ * read; the column's is made from the codes at the end, if it has a null.
  */
 export class CodeSink {
   readonly #codes: Codes;
-  readonly #valid: Uint8Array;
   #anyNull = false;
 
   constructor(rows: number, readonly table: HashCodes) {
     this.#codes = codesFor(table.size, rows);
-    this.#valid = new Uint8Array(rows);
   }
 
   append(vec: DuckDBVector, len: number, at: number): void {
     const items = (vec as unknown as { items: BigUint64Array }).items;
     const words = new Uint32Array(items.buffer, items.byteOffset, len * 2);
-    if (this.table.decode(words, len, this.#codes, this.#valid, at)) {
-      this.#anyNull = true;
-    }
+    if (this.table.decode(words, len, this.#codes, at)) this.#anyNull = true;
   }
 
   finish(): { values: Codes; valid: Uint8Array | null } {
-    return { values: this.#codes, valid: this.#anyNull ? this.#valid : null };
+    const codes = this.#codes;
+    if (!this.#anyNull) return { values: codes, valid: null };
+    const valid = new Uint8Array(codes.length);
+    for (let r = 0; r < codes.length; r++) valid[r] = codes[r]! >= 0 ? 1 : 0;
+    return { values: codes, valid };
   }
 }

@@ -11,7 +11,7 @@ import type { ColumnValues, Field } from "../../data/types.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
 import { HashCodes } from "./codes.ts";
 import { relationSql } from "./relation.ts";
-import type { ReadColumn } from "./rows.ts";
+import type { ColumnPlan, ReadColumn } from "./rows.ts";
 import {
   type DecodeProgress,
   fileExtents,
@@ -93,8 +93,9 @@ export interface DecodeOptions {
  * while the previous slice is copied into preallocated arrays from the
  * other, so it never holds more than two slices beside the returned
  * columns. Non-string columns are read first, while a third connection
- * scans the string columns' statistics and dictionaries; the string
- * columns follow (slices.ts).
+ * scans the string columns' statistics and then builds the dictionaries;
+ * the strings kept as bytes follow as soon as the statistics are in, the
+ * dictionary columns last (slices.ts).
  *
  * @example
  * ```ts
@@ -159,72 +160,80 @@ async function decodeOn(
   // String columns wait for the statistics that say how to read them
   // (dictionary codes or bytes, and how many bytes); every other column is
   // read meanwhile, so DuckDB's statistics scans overlap JS's copies
-  // instead of preceding them.
+  // instead of preceding them. Strings read as bytes need only the
+  // statistics; they are read while DuckDB builds the dictionaries.
   const strings = fields.filter((f) => f.type.kind === "string");
   const others = fields.filter((f) => f.type.kind !== "string");
+  const share = options.dictionaryShare ?? 0.5;
   const conns = [conn, await db.connect()];
   const statsConn = await db.connect();
-  const plans = (async () => {
-    let t = performance.now();
-    const { distinct, bytes } = await stringStats(statsConn, rel, strings);
+  const stats = (async () => {
+    const t = performance.now();
+    const s = await stringStats(statsConn, rel, strings);
     ms.stats = Math.round(performance.now() - t);
-    t = performance.now();
-    const share = options.dictionaryShare ?? 0.5;
-    const dicts = await dictionaries(
-      statsConn,
-      rel,
-      strings,
-      distinct,
-      rows,
-      share,
-    );
-    ms.dictionaries = Math.round(performance.now() - t);
-    return { distinct, bytes, dicts };
+    return {
+      ...s,
+      coded: dictionaryCandidates(strings, s.distinct, rows, share),
+    };
   })();
+  const dicts = stats.then(async ({ coded }) => {
+    const t = performance.now();
+    const d = await dictionaries(statsConn, rel, coded);
+    ms.dictionaries = Math.round(performance.now() - t);
+    return d;
+  });
   // Awaited after the first pass; a failure meanwhile must not surface as
   // an unhandled rejection.
-  plans.catch(() => {});
+  dicts.catch(() => {});
   const read = new Map<string, ReadColumn>();
   try {
-    const passes = Number(others.length > 0) + Number(strings.length > 0);
     const progress = new SlicesProgress(
-      passes * parts.length,
+      parts.length,
       rows,
       fields.length,
       options.onProgress,
     );
-    await readPass(conns, parts, others.map((field) => ({ field })), {
-      rows,
-      progress: progress.pass(others.length),
-      signal: options.signal,
-    }, read);
-    const { bytes, dicts } = await plans;
-    await readPass(
-      conns,
-      parts,
-      strings.map((field) => {
-        const d = dicts.get(field.name);
-        return d
-          ? { field, codes: d.codes }
-          : { field, textBytes: bytes.get(field.name) };
-      }),
-      { rows, progress: progress.pass(strings.length), signal: options.signal },
-      read,
+    const pass = (columns: ColumnPlan[]) =>
+      readPass(conns, parts, columns, {
+        rows,
+        progress: progress.pass(columns.length),
+        signal: options.signal,
+      }, read);
+    // Until the statistics say, strings may take a pass of bytes and one
+    // of codes.
+    const othersPass = Number(others.length > 0);
+    progress.passes = othersPass + (strings.length > 0 ? 2 : 0);
+    await pass(others.map((field) => ({ field })));
+    const { bytes, coded } = await stats;
+    const text = strings.filter((f) => !coded.includes(f));
+    progress.passes = othersPass + Number(text.length > 0) +
+      Number(coded.length > 0);
+    await pass(
+      text.map((field) => ({ field, textBytes: bytes.get(field.name) })),
     );
+    const codes = await dicts;
+    await pass(coded.map((field) => {
+      const d = codes.get(field.name);
+      // A dictionary with a shared hash is read as text after all.
+      return d
+        ? { field, codes: d.codes }
+        : { field, textBytes: bytes.get(field.name) };
+    }));
   } catch (e) {
     // An abort or a failed slice leaves the statistics of no use.
     statsConn.interrupt();
     throw e;
   } finally {
-    await plans.catch(() => {});
+    await dicts.catch(() => {});
     statsConn.closeSync();
     conns[1]!.closeSync();
   }
-  const { distinct, dicts } = await plans;
+  const { distinct } = await stats;
+  const codes = await dicts;
   const columns = fields.map((field): DecodedColumn => {
     const { values, valid } = read.get(field.name)!;
     const n = distinct.get(field.name);
-    const dictionary = dicts.get(field.name)?.dict;
+    const dictionary = codes.get(field.name)?.dict;
     if (dictionary) return { field, values, valid, dictionary, distinct: n };
     return n === undefined
       ? { field, values, valid }
@@ -261,8 +270,20 @@ async function stringStats(
   };
 }
 
+/** The string columns whose values repeat enough to be read as dictionary codes. */
+function dictionaryCandidates(
+  strings: Field[],
+  distinct: Map<string, number>,
+  rows: number,
+  share: number,
+): Field[] {
+  return strings.filter((f) =>
+    rows > 0 && share > 0 && (distinct.get(f.name) ?? rows) <= rows * share
+  );
+}
+
 /**
- * String columns whose values repeat are read as dictionary codes: returns
+ * The dictionaries of the `picked` string columns, read as codes: returns
  * column name → its dictionary (in UTF-8 byte order, as DuckDB sorts
  * VARCHAR) and the table from DuckDB's hash of each value to its code.
  * All dictionaries are read by one query. A column two of whose values (or
@@ -272,15 +293,8 @@ async function stringStats(
 async function dictionaries(
   conn: DuckDBConnection,
   rel: string,
-  fields: Field[],
-  distinct: Map<string, number>,
-  rows: number,
-  share: number,
+  picked: Field[],
 ): Promise<Map<string, { dict: string[]; codes: HashCodes }>> {
-  const picked = fields.filter((f) =>
-    f.type.kind === "string" && rows > 0 && share > 0 &&
-    (distinct.get(f.name) ?? rows) <= rows * share
-  );
   const out = new Map<string, { dict: string[]; codes: HashCodes }>();
   if (picked.length === 0) return out;
   const lists = (await conn.runAndReadAll(

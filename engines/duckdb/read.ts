@@ -42,7 +42,7 @@ const latin = new TextDecoder();
 function readStrings(
   vec: DuckDBVector,
   n: number,
-  valid: Uint8Array,
+  { valid, base }: VectorValidity,
   at: number,
   out: NestedValue[],
 ): void {
@@ -52,7 +52,7 @@ function readStrings(
   const ends = new Int32Array(n);
   let size = 0, high = 0;
   for (let i = 0; i < n; i++) {
-    const len = valid[at + i] ? dv.getUint32(i * 16, true) : 0;
+    const len = valid[base + i] ? dv.getUint32(i * 16, true) : 0;
     if (len <= 12) {
       const from = i * 16 + 4;
       for (let k = 0; k < len; k++) high |= packed[size++] = entries[from + k]!;
@@ -61,7 +61,7 @@ function readStrings(
   }
   if (high >= 0x80) {
     for (let i = 0; i < n; i++) {
-      out[at + i] = valid[at + i] ? vec.getItem(i) as string : null;
+      out[at + i] = valid[base + i] ? vec.getItem(i) as string : null;
     }
     return;
   }
@@ -69,7 +69,7 @@ function readStrings(
   let start = 0;
   for (let i = 0; i < n; i++) {
     const end = ends[i]!;
-    if (!valid[at + i]) out[at + i] = null;
+    if (!valid[base + i]) out[at + i] = null;
     else if (dv.getUint32(i * 16, true) > 12) {
       out[at + i] = vec.getItem(i) as string;
     } else out[at + i] = text.substring(start, end);
@@ -96,29 +96,61 @@ function typedCtor(t: DataType): (new (n: number) => Typed) | null {
   }
 }
 
-/** Copies the validity bits of a vector into `valid` at `at`; returns whether any was null. */
-export function copyValidity(
-  vec: DuckDBVector,
-  n: number,
-  valid: Uint8Array,
-  at: number,
-): boolean {
-  const validity = (vec as unknown as RawVector).validity;
-  const data = validity?.data;
-  if (!data) {
-    valid.fill(1, at, at + n);
-    return false;
+/** The validity of entries while their column has had no null: 1s, a vector's worth. */
+const ALL_VALID = new Uint8Array(2048).fill(1);
+
+/** Where the validity of a vector's entries is read back: entry i's is `valid[base + i]`. */
+export interface VectorValidity {
+  valid: Uint8Array;
+  base: number;
+}
+
+/**
+ * A column's validity, one byte a row, allocated only when a null turns
+ * up: most columns have none, and writing a byte a row for each of them
+ * first-touched memory that was thrown away at the end (2 MB a column of
+ * a 2M-row load).
+ */
+export class ValiditySink {
+  #valid: Uint8Array | null = null;
+
+  constructor(readonly rows: number) {}
+
+  /** 1 = a value, 0 = null; null while every row so far has a value. */
+  get array(): Uint8Array | null {
+    return this.#valid;
   }
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  const off = validity!.offset;
-  let anyNull = false;
-  for (let i = 0; i < n; i++) {
-    const bit = off + i;
-    const ok = (bytes[bit >> 3]! >> (bit & 7)) & 1;
-    valid[at + i] = ok;
-    if (!ok) anyNull = true;
+
+  /** Copies the validity of `n` entries of `vec` to rows `at`.. (appended in order). */
+  copy(vec: DuckDBVector, n: number, at: number): VectorValidity {
+    const validity = (vec as unknown as RawVector).validity;
+    const data = validity?.data;
+    // A vector longer than ALL_VALID (none is, at DuckDB's 2,048) gets the
+    // array at once.
+    let valid = this.#valid ??
+      (n > ALL_VALID.length ? this.#allocate(at) : null);
+    if (!data) {
+      if (!valid) return { valid: ALL_VALID, base: 0 };
+      valid.fill(1, at, at + n);
+      return { valid, base: at };
+    }
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const off = validity!.offset;
+    for (let i = 0; i < n; i++) {
+      const bit = off + i;
+      const ok = (bytes[bit >> 3]! >> (bit & 7)) & 1;
+      if (valid) valid[at + i] = ok;
+      else if (!ok) (valid = this.#allocate(at + i))[at + i] = 0;
+    }
+    if (!valid) return { valid: ALL_VALID, base: 0 };
+    return { valid, base: at };
   }
-  return anyNull;
+
+  /** The array, every row before `upTo` valid. */
+  #allocate(upTo: number): Uint8Array {
+    this.#valid = new Uint8Array(this.rows);
+    return this.#valid.fill(1, 0, upTo);
+  }
 }
 
 const TIME_SCALE = { s: -1_000_000n, ms: -1_000n, us: 1n, ns: 1_000n };
@@ -165,13 +197,12 @@ function convert(t: DataType, v: unknown): NestedValue {
 
 /** One output column, preallocated and filled vector by vector. */
 export class ColumnSink {
-  readonly valid: Uint8Array;
-  #anyNull = false;
+  readonly #validity: ValiditySink;
   readonly #values: Typed | NestedValue[];
   readonly #ctor: (new (n: number) => Typed) | null;
 
   constructor(readonly field: Field, n: number) {
-    this.valid = new Uint8Array(n);
+    this.#validity = new ValiditySink(n);
     const k = field.type.kind;
     this.#ctor = typedCtor(field.type);
     this.#values = this.#ctor
@@ -185,8 +216,8 @@ export class ColumnSink {
 
   append(vec: DuckDBVector, len: number, at: number): void {
     const raw = vec as unknown as RawVector;
-    const valid = this.valid;
-    if (copyValidity(vec, len, valid, at)) this.#anyNull = true;
+    const validity = this.#validity.copy(vec, len, at);
+    const { valid, base } = validity;
     const kind = this.field.type.kind;
     if (this.#ctor) {
       // deno-lint-ignore no-explicit-any
@@ -195,7 +226,7 @@ export class ColumnSink {
       const out = this.#values as Uint8Array;
       const dv = raw.dataView!;
       for (let i = 0; i < len; i++) {
-        out[at + i] = valid[at + i] && dv.getUint8(i) ? 1 : 0;
+        out[at + i] = valid[base + i] && dv.getUint8(i) ? 1 : 0;
       }
     } else if (kind === "time") {
       const out = this.#values as BigInt64Array;
@@ -205,11 +236,11 @@ export class ColumnSink {
         out[at + i] = s > 0n ? items[i]! * s : items[i]! / -s;
       }
     } else if (kind === "string") {
-      readStrings(vec, len, valid, at, this.#values as NestedValue[]);
+      readStrings(vec, len, validity, at, this.#values as NestedValue[]);
     } else {
       const out = this.#values as NestedValue[];
       for (let i = 0; i < len; i++) {
-        out[at + i] = valid[at + i]
+        out[at + i] = valid[base + i]
           ? convert(this.field.type, vec.getItem(i))
           : null;
       }
@@ -220,7 +251,7 @@ export class ColumnSink {
     return {
       field: this.field,
       values: this.#values as ColumnValues,
-      valid: this.#anyNull ? this.valid : null,
+      valid: this.#validity.array,
     };
   }
 }

@@ -6,29 +6,27 @@
 import type { DuckDBMaterializedResult, DuckDBVector } from "@duckdb/node-api";
 import type { ColumnValues, Field } from "../../data/types.ts";
 import { CodeSink, type HashCodes } from "./codes.ts";
-import { ColumnSink, copyValidity } from "./read.ts";
+import { ColumnSink, ValiditySink } from "./read.ts";
 import { type Utf8Column, Utf8Sink } from "./utf8.ts";
 
 /** Strings in the utf8 layout, copied without a JS string per value. */
 class TextSink {
-  readonly valid: Uint8Array;
-  #anyNull = false;
+  readonly #validity: ValiditySink;
   readonly #utf8: Utf8Sink;
 
   constructor(readonly rows: number, totalBytes: number) {
-    this.valid = new Uint8Array(rows);
+    this.#validity = new ValiditySink(rows);
     this.#utf8 = new Utf8Sink(rows, totalBytes);
   }
 
   append(vec: DuckDBVector, len: number, at: number): void {
-    if (copyValidity(vec, len, this.valid, at)) this.#anyNull = true;
-    this.#utf8.append(vec, len, this.valid, at);
+    this.#utf8.append(vec, len, this.#validity.copy(vec, len, at), at);
   }
 
   finish(): ReadColumn {
     return {
       values: this.#utf8.finish(this.rows),
-      valid: this.#anyNull ? this.valid : null,
+      valid: this.#validity.array,
     };
   }
 }

@@ -17,18 +17,20 @@ export interface DecodeProgress {
   /** Rows' worth of values read so far: a pass over some columns counts its share of a row. */
   rowsRead: number;
   rows: number;
-  /** 1-based number of the slice just read, of `slices` (both passes). */
+  /** 1-based number of the slice just read, of `slices` (every pass). */
   slice: number;
   slices: number;
 }
 
-/** Progress over both passes: rows' worth of values read, weighted by columns. */
+/** Progress over the passes: rows' worth of values read, weighted by columns. */
 export class SlicesProgress {
   #columnsDone = 0;
   #slicesDone = 0;
+  /** Passes over the slices: an estimate until every pass's columns are known. */
+  passes = 1;
 
   constructor(
-    /** Slices of both passes together. */
+    /** Slices of one pass. */
     readonly slices: number,
     readonly rows: number,
     readonly columns: number,
@@ -46,7 +48,7 @@ export class SlicesProgress {
         rowsRead: Math.floor(cells / Math.max(1, this.columns)),
         rows: this.rows,
         slice: this.#slicesDone,
-        slices: this.slices,
+        slices: this.passes * this.slices,
       });
     };
   }

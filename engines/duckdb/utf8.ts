@@ -4,6 +4,7 @@
  * stays two typed arrays, which the garbage collector never walks.
  */
 import { DuckDBBlobVector, type DuckDBVector } from "@duckdb/node-api";
+import type { VectorValidity } from "./read.ts";
 
 /** Strings as UTF-8 bytes: row i is `bytes[offsets[i]..offsets[i + 1]]` (empty at null rows). */
 export interface Utf8Column {
@@ -54,12 +55,17 @@ export class Utf8Sink {
   }
 
   /**
-   * Appends `n` entries of a VARCHAR vector at row `at`; `valid` already
-   * holds their validity. DuckDB keeps strings of up to 12 bytes inside the
+   * Appends `n` entries of a VARCHAR vector at row `at`; entry i's validity
+   * is `valid[base + i]`. DuckDB keeps strings of up to 12 bytes inside the
    * 16-byte string_t (length, then the bytes); longer ones as length,
    * prefix and pointer.
    */
-  append(vec: DuckDBVector, n: number, valid: Uint8Array, at: number): void {
+  append(
+    vec: DuckDBVector,
+    n: number,
+    { valid, base }: VectorValidity,
+    at: number,
+  ): void {
     const dv = (vec as unknown as { dataView: DataView }).dataView;
     const words = new Uint32Array(dv.buffer, dv.byteOffset, n * 4);
     const entries = new Uint8Array(dv.buffer, dv.byteOffset, n * 16);
@@ -69,7 +75,7 @@ export class Utf8Sink {
     let i = 0;
     while (i < n) {
       offsets[at + i] = pos;
-      const len = valid[at + i] ? words[i * 4]! : 0;
+      const len = valid[base + i] ? words[i * 4]! : 0;
       if (pos + len > out.length) {
         throw new Error("the source changed while it was being read");
       }
@@ -85,7 +91,7 @@ export class Utf8Sink {
       let end = words[i * 4 + 2]! + len;
       let run = len;
       let j = i + 1;
-      for (; j < n && valid[at + j]; j++) {
+      for (; j < n && valid[base + j]; j++) {
         const next = words[j * 4]!;
         if (
           next <= 12 || words[j * 4 + 2] !== end || words[j * 4 + 3] !== hi ||

@@ -1,7 +1,8 @@
 /**
  * decodeColumns' reading order on a file of several slices: whole row
  * groups gathered into slices, the non-string columns read first, then the
- * string columns once their statistics are in, every row in file order.
+ * strings kept as bytes once their statistics are in, then the dictionary
+ * columns, every row in file order.
  */
 import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -40,15 +41,15 @@ Deno.test("decode: slices of whole row groups, pipelined, give every row in orde
     onProgress: (p) => progress.push(p),
   });
   assert.equal(table.rows, rows);
-  // Slices of at least 2^18 rows, id first, then the string columns;
-  // progress counts rows' worth of values (an id is a third of a row).
+  // Slices of at least 2^18 rows: id first, then uid (bytes) once the
+  // statistics are in, then colour (codes) once its dictionary is; progress
+  // counts rows' worth of values (a column is a third of a row).
   const done = [307_200, 614_400, rows];
   assert.deepEqual(
     progress,
-    [
-      ...done.map((r) => Math.floor(r / 3)),
-      ...done.map((r) => Math.floor((rows + 2 * r) / 3)),
-    ].map((rowsRead, i) => ({ rowsRead, rows, slice: i + 1, slices: 6 })),
+    [0, 1, 2].flatMap((pass) =>
+      done.map((r) => Math.floor((pass * rows + r) / 3))
+    ).map((rowsRead, i) => ({ rowsRead, rows, slice: i + 1, slices: 9 })),
   );
   const [id, colour, uid] = table.columns;
   const ids = id!.values as BigInt64Array;
