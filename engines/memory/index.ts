@@ -22,11 +22,17 @@ export interface EqIndex {
 /** Integer ranges up to this wide are bucketed by value without hashing. */
 const MAX_DENSE = 1 << 22;
 
-/** Builds the index, or returns null when the column has more than `maxCardinality` distinct values. */
+/**
+ * Builds the index, or returns null when the column has more than
+ * `maxCardinality` distinct values. `scratch` (at least `n` long) holds
+ * each row's slot while the index is built: one buffer for a table's
+ * columns, instead of a fresh one each, first-touched and thrown away.
+ */
 export function buildIndex(
   col: StoredColumn,
   n: number,
   maxCardinality: number,
+  scratch?: Int32Array,
 ): EqIndex | null {
   const t = col.field.type;
   if (t.kind === "list" || t.kind === "struct" || t.kind === "map") return null;
@@ -37,7 +43,9 @@ export function buildIndex(
   }
   const u = utf8Of(col);
   if (u) return utf8Index(col, u, maxCardinality);
-  const slotOf = new Int32Array(n);
+  const slotOf = scratch && scratch.length >= n
+    ? scratch.subarray(0, n)
+    : new Int32Array(n);
   let first: Int32Array | null | undefined;
   if (
     t.kind === "bool" || t.kind === "date" || (t.kind === "int" && t.bits <= 32)
@@ -51,7 +59,7 @@ export function buildIndex(
     first = hashedSlots(col, slotOf, maxCardinality);
   }
   if (first === null) return null;
-  if (first === undefined) return mapIndex(col, n, maxCardinality);
+  if (first === undefined) return mapIndex(col, slotOf, maxCardinality);
   // Lookups hash constants the way rowKey keys rows: one Map entry per distinct value.
   const key = rowKey(col);
   const slots = new Map<number | bigint | string, number>();
@@ -173,12 +181,12 @@ function hashedSlots(
 /** The general path (decimals, binary): a Map from each row's key. */
 function mapIndex(
   col: StoredColumn,
-  n: number,
+  slotOf: Int32Array,
   maxCardinality: number,
 ): EqIndex | null {
+  const n = slotOf.length;
   const key = rowKey(col);
   const slots = new Map<number | bigint | string, number>();
-  const slotOf = new Int32Array(n);
   const counts: number[] = [];
   for (let r = 0; r < n; r++) {
     if (col.valid && !col.valid[r]) {

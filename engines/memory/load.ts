@@ -108,10 +108,15 @@ function indexCandidates(
 }
 
 /** Builds one index into the dataset; a column that turns out too diverse gets none. */
-function indexColumn(ds: MemoryDataset, name: string, limit: number): void {
+function indexColumn(
+  ds: MemoryDataset,
+  name: string,
+  limit: number,
+  scratch: Int32Array,
+): void {
   const col = ds.table.columns.get(name);
   if (!col) return;
-  const idx = buildIndex(col, ds.rows, limit);
+  const idx = buildIndex(col, ds.rows, limit, scratch);
   if (!idx) return;
   ds.table.indexes.set(name, idx);
   ds.indexed.add(name);
@@ -128,11 +133,13 @@ async function indexAside(
   stop: AbortSignal,
 ): Promise<void> {
   const started = performance.now();
+  // One slot per row while a column is indexed, shared by the columns.
+  const scratch = new Int32Array(ds.rows);
   try {
     for (const name of names) {
       await new Promise((r) => setTimeout(r, 0));
       if (stop.aborted) return;
-      indexColumn(ds, name, limit);
+      indexColumn(ds, name, limit, scratch);
     }
   } catch (e) {
     log({
@@ -192,7 +199,10 @@ export async function loadDataset(
   const { names, limit } = indexCandidates(spec, decoded);
   const aside = rows >= BACKGROUND_INDEX_ROWS;
   t = performance.now();
-  if (!aside) { for (const name of names) indexColumn(ds, name, limit); }
+  if (!aside) {
+    const scratch = new Int32Array(rows);
+    for (const name of names) indexColumn(ds, name, limit, scratch);
+  }
   log({
     msg: "loaded",
     dataset: spec.name,
