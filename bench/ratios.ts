@@ -19,7 +19,7 @@
  */
 import { DuckDBInstance } from "@duckdb/node-api";
 import { generateAccidents } from "../demo/generate.ts";
-import { firstKeyBoundApplies } from "../engines/duckdb/engine.ts";
+import { firstKeyBoundApplies } from "../engines/duckdb/sql.ts";
 import { relationSql } from "../engines/duckdb/relation.ts";
 import {
   buildCountSql,

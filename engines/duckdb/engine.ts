@@ -13,7 +13,13 @@ import {
   type LoadedDataset,
   streamBatchRows,
 } from "../engine.ts";
-import { buildCountSql, buildQuerySql, quoteIdent, type Sql } from "./sql.ts";
+import {
+  buildCountSql,
+  buildQuerySql,
+  firstKeyBoundApplies,
+  quoteIdent,
+  type Sql,
+} from "./sql.ts";
 import type { PlanPredicate, QueryPlan } from "../../query/types.ts";
 import type { DataType, ResultBatch } from "../../data/types.ts";
 import { pruneFiles } from "../../sources/prune.ts";
@@ -375,9 +381,6 @@ export class DuckDBEngine implements Engine {
   }
 }
 
-/** Pages up to this deep bound their first sort key (sql.ts). */
-const BOUND_ROWS = 10_000;
-
 function isScalar(t: DataType): boolean {
   return t.kind !== "list" && t.kind !== "struct" && t.kind !== "map";
 }
@@ -391,16 +394,4 @@ function isScalar(t: DataType): boolean {
  */
 function boundsFirstKey(ds: DuckDataset, plan: QueryPlan): boolean {
   return ds.table !== null && firstKeyBoundApplies(plan, ds.nonNull);
-}
-
-/** The rule of `boundsFirstKey` for a table with `nonNull` counts (bench). */
-export function firstKeyBoundApplies(
-  plan: QueryPlan,
-  nonNull: ReadonlyMap<string, number>,
-): boolean {
-  const first = plan.orderBy[0];
-  if (!first || plan.kind !== "rows") return false;
-  if (plan.filters.length > 0 || plan.take === 0) return false;
-  const end = plan.offset + plan.take;
-  return end <= BOUND_ROWS && end <= (nonNull.get(first.col) ?? 0);
 }

@@ -257,3 +257,21 @@ export function buildCountSql(filters: PlanPredicate[], relation: string): Sql {
     params: params.values,
   };
 }
+
+/** Pages up to this deep bound their first sort key (`firstKeyBound`). */
+const BOUND_ROWS = 10_000;
+
+/**
+ * Whether a page of a table with `nonNull` counts per column may bound its
+ * first sort key (engine.ts's `boundsFirstKey`, and the bench).
+ */
+export function firstKeyBoundApplies(
+  plan: QueryPlan,
+  nonNull: ReadonlyMap<string, number>,
+): boolean {
+  const first = plan.orderBy[0];
+  if (!first || plan.kind !== "rows") return false;
+  if (plan.filters.length > 0 || plan.take === 0) return false;
+  const end = plan.offset + plan.take;
+  return end <= BOUND_ROWS && end <= (nonNull.get(first.col) ?? 0);
+}
