@@ -10,6 +10,9 @@
  *
  * SOAK_V8_FLAGS is passed to the server as --v8-flags: `--prof` leaves an
  * isolate log in the working directory for `node --prof-process`.
+ * SOAK_ROWS sets the rows per data file (200,000): from 250,000 the memory
+ * engine builds each version's indexes in the background, so reloads close
+ * versions whose build is still running.
  */
 import { generateAccidents } from "../demo/generate.ts";
 
@@ -368,7 +371,11 @@ if (import.meta.main) {
     : ["duckdb", "memory"] as const;
   let bad = 0;
   for (const engine of engines) {
-    const r = await soak(engine, minutes * 60);
+    const r = await soak(
+      engine,
+      minutes * 60,
+      Number(Deno.env.get("SOAK_ROWS") ?? 200_000),
+    );
     console.log(formatSoak(r));
     for (const u of r.unexpected) console.log(`  unexpected: ${u}`);
     bad += r.unexpected.length;
