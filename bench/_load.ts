@@ -145,11 +145,15 @@ export async function spawnServer(
   };
 }
 
-/** A datapress server over the bench file with extra config and dataset keys. */
+/**
+ * A datapress server over the bench file with extra config and dataset
+ * keys, and the server's environment (quiet by default).
+ */
 export async function datapress(
   engine: string,
   config: Body,
   dataset: Body = {},
+  env: Record<string, string> = { DATAPRESS_LOG: "error" },
 ): Promise<Server> {
   const file = await Deno.makeTempFile({ suffix: ".json" });
   await Deno.writeTextFile(
@@ -172,7 +176,7 @@ export async function datapress(
     "0",
     "--kv",
     ":memory:",
-  ], { DATAPRESS_LOG: "error" });
+  ], env);
 }
 
 /**

@@ -19,6 +19,7 @@ import { resolveSource } from "../sources/resolve.ts";
 import { relationSql } from "../engines/duckdb/relation.ts";
 import {
   builtAside,
+  datapress,
   inProcess,
   type Load,
   peakRssMb,
@@ -35,7 +36,6 @@ const ROWS = Number(Deno.env.get("BENCH_ROWS") ?? 2_000_000);
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
 const SHAPE = { seconds: SECONDS, concurrency: 64 };
 const ENGINES = (Deno.env.get("BENCH_ENGINES") ?? "duckdb").split(",");
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const ADMIN_TOKEN = "bench-reload";
 
 // The shapes of every run (bench/ratios.ts measures the others).
@@ -163,27 +163,10 @@ const FLOORS = ["count {}", "selective eq, page 50", "group_by State"];
 const cannedDir = await Deno.makeTempDir({ prefix: "datapress-bench-" });
 const engineRps = new Map<string, Map<string, number>>();
 
-// The engines' own figures: the answer cache would answer every repeated
-// request after the first (bench/ratios.ts measures it against the floor).
-const noCache = await Deno.makeTempFile({ suffix: ".json" });
-await Deno.writeTextFile(noCache, JSON.stringify({ cache_bytes: 0 }));
-
 for (const engine of ENGINES) {
-  const srv = await spawnServer([
-    "run",
-    "-A",
-    MAIN,
-    "serve",
-    `accidents=${DATA}`,
-    "--config",
-    noCache,
-    "--engine",
-    engine,
-    "--port",
-    "0",
-    "--kv",
-    ":memory:",
-  ], { ADMIN_TOKEN });
+  // The engines' own figures: the answer cache would answer every repeated
+  // request after the first (bench/ratios.ts measures it against the floor).
+  const srv = await datapress(engine, { cache_bytes: 0 }, {}, { ADMIN_TOKEN });
   say(
     `### engine ${engine}: ready in ${
       srv.readyMs.toFixed(0)
