@@ -1,3 +1,4 @@
+export { returnFreedMemory } from "./allocator.ts";
 export { DuckDBEngine, type DuckDBEngineOptions } from "./engine.ts";
 export {
   decodeColumns,

@@ -5,7 +5,12 @@
  * offsets), then the equality indexes the dataset's policy asks for:
  * before the load ends for a small dataset, in the background for a big one.
  */
-import { type Codes, decodeColumns, type DecodedTable } from "../duckdb/mod.ts";
+import {
+  type Codes,
+  decodeColumns,
+  type DecodedTable,
+  returnFreedMemory,
+} from "../duckdb/mod.ts";
 import type { DatasetSpec, LoadedDataset } from "../engine.ts";
 import { ApiError } from "../../data/errors.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
@@ -25,6 +30,23 @@ function log(
       ...fields,
     }),
   );
+}
+
+/**
+ * The decode's and the index build's freed memory would otherwise stay
+ * resident for seconds or for good (engines/duckdb/allocator.ts). Failing
+ * to hand it back costs memory, not answers, so it never fails a load.
+ */
+async function releaseGarbage(dataset: string): Promise<void> {
+  try {
+    await returnFreedMemory();
+  } catch (e) {
+    log({
+      msg: "could not return freed memory to the OS",
+      dataset,
+      error: e instanceof Error ? e.message : String(e),
+    }, "warn");
+  }
 }
 
 /** Refuses a dataset whose columns would need more than the spec's memory limit. */
@@ -222,7 +244,9 @@ export async function loadDataset(
       names,
       limit,
       stopIndexing.signal,
-    );
+    ).finally(() => releaseGarbage(ds.name));
+  } else {
+    await releaseGarbage(ds.name);
   }
   return ds;
 }
