@@ -15,7 +15,11 @@ import { DuckDBInstance } from "@duckdb/node-api";
 /**
  * Returns freed allocator memory to the OS by destroying a throwaway
  * DuckDB instance. At 2M rows it took a loaded memory engine from 663–718
- * MB to 414–429 MB (bench/README.md); it costs 10–40 ms.
+ * MB to 414–429 MB (bench/README.md). The flush holds the event loop for
+ * 40–90 ms after a 2M-row load (100–250 ms at 20M): the same work the
+ * decode's own instance would do whenever the collector destroyed it.
+ * A worker thread does not avoid it: glibc's trim locks the arenas the
+ * main thread allocates from (38–51 ms measured that way).
  */
 export async function returnFreedMemory(): Promise<void> {
   const db = await DuckDBInstance.create(":memory:", { threads: "1" });

@@ -11,12 +11,14 @@ import {
   type DecodedTable,
   returnFreedMemory,
 } from "../duckdb/mod.ts";
+import { setImmediate } from "node:timers";
 import type { DatasetSpec, LoadedDataset } from "../engine.ts";
 import { ApiError } from "../../data/errors.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
 import { dictionaryColumn, type StoredColumn, valueWidth } from "./columns.ts";
 import type { Table } from "./filter.ts";
-import { buildIndex } from "./index.ts";
+import type { EqIndex } from "./index.ts";
+import { buildIndex, indexSteps } from "./index_build.ts";
 
 function log(
   fields: Record<string, unknown>,
@@ -129,24 +131,17 @@ function indexCandidates(
   };
 }
 
-/** Builds one index into the dataset; a column that turns out too diverse gets none. */
-function indexColumn(
-  ds: MemoryDataset,
-  name: string,
-  limit: number,
-  scratch: Int32Array,
-): void {
-  const col = ds.table.columns.get(name);
-  if (!col) return;
-  const idx = buildIndex(col, ds.rows, limit, scratch);
+/** Puts a built index in; a column that turned out too diverse has none. */
+function addIndex(ds: MemoryDataset, name: string, idx: EqIndex | null): void {
   if (!idx) return;
   ds.table.indexes.set(name, idx);
   ds.indexed.add(name);
 }
 
 /**
- * Indexes the columns one by one, letting requests run in between; until
- * a column's index is in, predicates on it scan (same answers, slower).
+ * Indexes the columns one by one, in slices of a few ms (steps.ts) with
+ * requests served in between; until a column's index is in, predicates on
+ * it scan (same answers, slower).
  */
 async function indexAside(
   ds: MemoryDataset,
@@ -159,9 +154,19 @@ async function indexAside(
   const scratch = new Int32Array(ds.rows);
   try {
     for (const name of names) {
-      await new Promise((r) => setTimeout(r, 0));
-      if (stop.aborted) return;
-      indexColumn(ds, name, limit, scratch);
+      const col = ds.table.columns.get(name);
+      if (!col) continue;
+      const steps = indexSteps(col, ds.rows, limit, scratch);
+      for (;;) {
+        // setTimeout would wait 1–4 ms a slice (nested timers are clamped).
+        await new Promise((r) => setImmediate(r));
+        if (stop.aborted) return;
+        const step = steps.next();
+        if (step.done) {
+          addIndex(ds, name, step.value);
+          break;
+        }
+      }
     }
   } catch (e) {
     log({
@@ -223,7 +228,10 @@ export async function loadDataset(
   t = performance.now();
   if (!aside) {
     const scratch = new Int32Array(rows);
-    for (const name of names) indexColumn(ds, name, limit, scratch);
+    for (const name of names) {
+      const col = columns.get(name);
+      if (col) addIndex(ds, name, buildIndex(col, rows, limit, scratch));
+    }
   }
   log({
     msg: "loaded",

@@ -4,6 +4,7 @@
  * Byte order is code point order, which is how DuckDB orders strings.
  */
 import type { Utf8Column } from "../duckdb/mod.ts";
+import { runSteps, sliced, type Steps } from "./steps.ts";
 
 export type { Utf8Column };
 
@@ -130,37 +131,79 @@ export function utf8Ids(
   rows: ArrayLike<number> | null,
   max: number,
 ): { ids: Int32Array; first: Int32Array } | null {
-  const { bytes, offsets } = u;
-  const n = rows === null ? offsets.length - 1 : rows.length;
-  const ids = new Int32Array(n);
-  let cap = 1024;
-  let table = new Int32Array(cap).fill(-1);
-  let hashes = new Int32Array(cap >> 1);
-  let first = new Int32Array(cap >> 1);
-  let size = 0;
-  for (let i = 0; i < n; i++) {
+  return runSteps(utf8IdSteps(u, valid, rows, max));
+}
+
+/** `utf8Ids` in slices (steps.ts), for the background index build. */
+export function* utf8IdSteps(
+  u: Utf8Column,
+  valid: Uint8Array | null,
+  rows: ArrayLike<number> | null,
+  max: number,
+): Steps<{ ids: Int32Array; first: Int32Array } | null> {
+  const n = rows === null ? u.offsets.length - 1 : rows.length;
+  const h: StringHash = {
+    u,
+    valid,
+    rows,
+    max,
+    ids: new Int32Array(n),
+    cap: 1024,
+    table: new Int32Array(1024).fill(-1),
+    hashes: new Int32Array(512),
+    first: new Int32Array(512),
+    size: 0,
+  };
+  if (!(yield* sliced(n, (from, to) => hashStrings(h, from, to)))) return null;
+  return { ids: h.ids, first: h.first.slice(0, h.size) };
+}
+
+/** utf8IdSteps' state between slices. */
+interface StringHash {
+  readonly u: Utf8Column;
+  readonly valid: Uint8Array | null;
+  readonly rows: ArrayLike<number> | null;
+  readonly max: number;
+  readonly ids: Int32Array;
+  /** Cells in `table`, a power of two, at least twice `size`. */
+  cap: number;
+  /** Each cell's id, -1 when empty. */
+  table: Int32Array;
+  /** Each id's hash and first row. */
+  hashes: Int32Array;
+  first: Int32Array;
+  size: number;
+}
+
+/** Ids of the strings at positions [from, to); false past `max` distinct. */
+function hashStrings(h: StringHash, from: number, to: number): boolean {
+  const { bytes, offsets } = h.u;
+  const { valid, rows, max, ids } = h;
+  let { cap, table, hashes, first, size } = h;
+  for (let i = from; i < to; i++) {
     const r = rows === null ? i : rows[i]!;
     if (valid !== null && valid[r] === 0) {
       ids[i] = -1;
       continue;
     }
-    const from = offsets[r]!, to = offsets[r + 1]!;
-    const h = hashRange(bytes, from, to);
-    let at = h & (cap - 1);
+    const start = offsets[r]!, end = offsets[r + 1]!;
+    const hash = hashRange(bytes, start, end);
+    let at = hash & (cap - 1);
     for (;;) {
       const id = table[at]!;
       if (id < 0) {
-        if (size >= max) return null;
+        // Past `max` the whole hash is dropped: no state to keep.
+        if (size >= max) return false;
         table[at] = size;
-        hashes[size] = h;
+        hashes[size] = hash;
         first[size] = r;
         ids[i] = size++;
         break;
       }
       const f = first[id]!;
       if (
-        hashes[id] === (h | 0) &&
-        compareRange(bytes, from, to, bytes, offsets[f]!, offsets[f + 1]!) ===
+        hashes[id] === (hash | 0) &&
+        compareRange(bytes, start, end, bytes, offsets[f]!, offsets[f + 1]!) ===
           0
       ) {
         ids[i] = id;
@@ -185,5 +228,10 @@ export function utf8Ids(
       first = grownFirst;
     }
   }
-  return { ids, first: first.slice(0, size) };
+  h.cap = cap;
+  h.table = table;
+  h.hashes = hashes;
+  h.first = first;
+  h.size = size;
+  return true;
 }

@@ -11,7 +11,7 @@ import {
 import { BACKGROUND_INDEX_ROWS } from "../../../engines/memory/load.ts";
 import type { LoadedDataset } from "../../../engines/engine.ts";
 import { countRows, type Table } from "../../../engines/memory/filter.ts";
-import { buildIndex } from "../../../engines/memory/index.ts";
+import { buildIndex } from "../../../engines/memory/index_build.ts";
 import { ApiError } from "../../../data/errors.ts";
 import { resolveSource } from "../../../sources/resolve.ts";
 import { BASE, count, duck, load, query, spec } from "./_engine.ts";
