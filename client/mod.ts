@@ -270,12 +270,41 @@ export class DataPressClient {
 
   /**
    * The GET form of a query as a URL: a link to share, or an `<a download>`
-   * that lets the browser stream an export to disk. It carries no token.
+   * that lets the browser stream an export to disk. It carries no token;
+   * `exportResponse` sends one.
    */
   queryUrl(name: string, body: QueryBody = {}, format?: QueryFormat): string {
+    return `${this.baseUrl}${DataPressClient.#queryPath(name, body, format)}`;
+  }
+
+  static #queryPath(
+    name: string,
+    body: QueryBody,
+    format?: QueryFormat,
+  ): string {
     const q = new URLSearchParams({ q: JSON.stringify(body) });
     if (format) q.set("format", format);
-    return `${this.baseUrl}${DataPressClient.#ds(name)}/query?${q}`;
+    return `${DataPressClient.#ds(name)}/query?${q}`;
+  }
+
+  /**
+   * The GET form of a query answered in `format`, with the token sent: the
+   * server's response with its body unread, to stream (a whole export in
+   * CSV, NDJSON or Parquet; one page of JSON or Arrow).
+   */
+  exportResponse(
+    name: string,
+    body: QueryBody = {},
+    format: QueryFormat = "csv",
+    opts: RequestOptions = {},
+  ): Promise<Response> {
+    return this.#request(
+      "GET",
+      DataPressClient.#queryPath(name, body, format),
+      undefined,
+      {},
+      opts.signal,
+    );
   }
 
   /** One page as an Arrow table (Arrow IPC on the wire). */

@@ -118,7 +118,10 @@ export function App() {
     client.datasetInfo().then((d) => {
       setDatasets(d);
       setNeedToken(false);
-      if (!stateFromHash(location.hash)?.dataset && d[0]) {
+      if (needToken && state.dataset) {
+        // The token just unlocked the server: the query the 401 stopped runs now.
+        run(state, { push: false });
+      } else if (!stateFromHash(location.hash)?.dataset && d[0]) {
         run(emptyState(d[0].name), { push: false });
       }
     }).catch((e) => {
@@ -221,6 +224,8 @@ export function App() {
               client={client}
               dataset={shown.state.dataset}
               body={shownBody}
+              withToken={token !== ""}
+              onError={setErr}
               onCopy={(as) =>
                 copy(
                   as === "curl"
