@@ -20,6 +20,7 @@ import { groupRows } from "./group.ts";
 import { loadDataset, type MemoryDataset } from "./load.ts";
 import { comparator, orderBounds, topRows } from "./order.ts";
 import { tableBytes } from "./size.ts";
+import { pause } from "./steps.ts";
 
 export type { MemoryDataset };
 
@@ -146,7 +147,7 @@ export class MemoryEngine implements Engine {
       yield this.#batch(plan.output, rows.subarray(at, to), columns);
       at = to;
       // Let other requests run between batches of a long export.
-      await new Promise((r) => setTimeout(r, 0));
+      await pause();
     }
   }
 

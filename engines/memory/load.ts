@@ -11,7 +11,6 @@ import {
   type DecodedTable,
   returnFreedMemory,
 } from "../duckdb/mod.ts";
-import { setImmediate } from "node:timers";
 import type { DatasetSpec, LoadedDataset } from "../engine.ts";
 import { ApiError } from "../../data/errors.ts";
 import type { ResolvedSource } from "../../sources/types.ts";
@@ -19,6 +18,7 @@ import { dictionaryColumn, type StoredColumn, valueWidth } from "./columns.ts";
 import type { Table } from "./filter.ts";
 import type { EqIndex } from "./index.ts";
 import { buildIndex, indexSteps } from "./index_build.ts";
+import { pause } from "./steps.ts";
 
 function log(
   fields: Record<string, unknown>,
@@ -158,8 +158,7 @@ async function indexAside(
       if (!col) continue;
       const steps = indexSteps(col, ds.rows, limit, scratch);
       for (;;) {
-        // setTimeout would wait 1–4 ms a slice (nested timers are clamped).
-        await new Promise((r) => setImmediate(r));
+        await pause();
         if (stop.aborted) return;
         const step = steps.next();
         if (step.done) {
