@@ -130,6 +130,36 @@ export class ByteWriter {
     this.#pos = p;
   }
 
+  /**
+   * `s` as UTF-8 in one pass, returning true; or, when it holds an ASCII
+   * character `stop` marks (128 entries) or a surrogate, nothing written
+   * and false, for the caller's slow path.
+   */
+  plain(s: string, stop: Uint8Array): boolean {
+    const n = s.length;
+    this.#room(n * 3);
+    const buf = this.#buf;
+    let p = this.#pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) {
+        if (stop[c] === 1) return false;
+        buf[p++] = c;
+      } else if (c < 0x800) {
+        buf[p++] = 0xc0 | (c >> 6);
+        buf[p++] = 0x80 | (c & 0x3f);
+      } else if (c >= 0xd800 && c <= 0xdfff) {
+        return false;
+      } else {
+        buf[p++] = 0xe0 | (c >> 12);
+        buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[p++] = 0x80 | (c & 0x3f);
+      }
+    }
+    this.#pos = p;
+    return true;
+  }
+
   #slow(s: string): void {
     this.text(JSON.stringify(s));
   }

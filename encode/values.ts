@@ -152,11 +152,22 @@ export function writeTimestampSafe(
   unit: TimeUnit,
   utc: boolean,
 ): void {
+  w.byte(0x22);
+  writeTimestampText(w, n, unit, utc);
+  w.byte(0x22);
+}
+
+/** `timestampTextSafe`, unquoted, written digit by digit into `w`. */
+export function writeTimestampText(
+  w: ByteWriter,
+  n: number,
+  unit: TimeUnit,
+  utc: boolean,
+): void {
   const per = PER_SECOND_NUM[unit];
   const days = dayOf(n, per);
   const rest = n - days * per * 86400;
   const secs = Math.floor(rest / per);
-  w.byte(0x22);
   writeDate(w, days);
   w.byte(0x54);
   w.padded(Math.floor(secs / 3600), 2);
@@ -176,7 +187,6 @@ export function writeTimestampSafe(
     w.padded(sub, digits);
   }
   if (utc) w.byte(0x5a);
-  w.byte(0x22);
 }
 
 /** JSON text of one non-null value of `type` in the ColumnVector/NestedValue layout. */
