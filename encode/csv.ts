@@ -19,10 +19,10 @@ import {
 import { ByteWriter } from "./bytes.ts";
 import {
   int64AsSafeNumber,
+  integerWriter,
   valueJson,
   writeDate,
   writeFloat64,
-  writeInteger,
   writeTimestampText,
 } from "./values.ts";
 
@@ -57,20 +57,8 @@ function valueWriter(w: ByteWriter, col: ColumnVector): ValueWriter {
       const a = v as Uint8Array;
       return (i) => w.ascii(a[i] ? "true" : "false");
     }
-    case "int": {
-      if (t.bits !== 64) {
-        const a = v as Int32Array;
-        return (i) => writeInteger(w, a[i]!);
-      }
-      const a = v as BigInt64Array | BigUint64Array;
-      if (!t.signed) return (i) => w.ascii(String(a[i]!));
-      const words = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
-      return (i) => {
-        const safe = int64AsSafeNumber(words, i);
-        if (safe !== null) writeInteger(w, safe);
-        else w.ascii(String(a[i]!));
-      };
-    }
+    case "int":
+      return integerWriter(w, t, v as Int32Array, String);
     case "float": {
       const a = v as Float64Array;
       if (t.bits === 32) {

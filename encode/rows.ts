@@ -21,9 +21,9 @@ import {
   float32Json,
   int64AsSafeNumber,
   int64Json,
+  integerWriter,
   valueJson,
   writeFloat64,
-  writeInteger,
   writeTimestampSafe,
 } from "./values.ts";
 
@@ -60,20 +60,8 @@ function valueWriter(w: ByteWriter, col: ColumnVector): ValueWriter {
       const a = v as Uint8Array;
       return (i) => w.ascii(a[i] ? "true" : "false");
     }
-    case "int": {
-      if (t.bits !== 64) {
-        const a = v as Int32Array;
-        return (i) => writeInteger(w, a[i]!);
-      }
-      const a = v as BigInt64Array | BigUint64Array;
-      if (!t.signed) return (i) => w.ascii(int64Json(a[i]!));
-      const words = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
-      return (i) => {
-        const safe = int64AsSafeNumber(words, i);
-        if (safe !== null) writeInteger(w, safe);
-        else w.ascii(int64Json(a[i]!));
-      };
-    }
+    case "int":
+      return integerWriter(w, t, v as Int32Array, int64Json);
     case "float": {
       const a = v as Float64Array;
       if (t.bits === 32) return (i) => w.ascii(float32Json(a[i]!));

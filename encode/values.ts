@@ -48,6 +48,31 @@ export function float32Json(v: number): string {
   return Number.isFinite(v) ? float32Text(v) : `"${float64Text(v)}"`;
 }
 
+/**
+ * A writer of row `i` of an integer column into `w`: digit by digit where
+ * the value is a safe integer, else `wide(value)` (JSON quotes 64-bit
+ * values past ±(2^53−1); CSV does not).
+ */
+export function integerWriter(
+  w: ByteWriter,
+  type: { bits: 8 | 16 | 32 | 64; signed: boolean },
+  values: ArrayLike<number> | BigInt64Array | BigUint64Array,
+  wide: (v: bigint) => string,
+): (i: number) => void {
+  if (type.bits !== 64) {
+    const a = values as Int32Array;
+    return (i) => writeInteger(w, a[i]!);
+  }
+  const a = values as BigInt64Array | BigUint64Array;
+  if (!type.signed) return (i) => w.ascii(wide(a[i]!));
+  const words = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
+  return (i) => {
+    const safe = int64AsSafeNumber(words, i);
+    if (safe !== null) writeInteger(w, safe);
+    else w.ascii(wide(a[i]!));
+  };
+}
+
 /** A safe integer (int8 to int32, and int64 inside ±(2^53−1)) in decimal. */
 export function writeInteger(w: ByteWriter, n: number): void {
   if (n < 0) {
