@@ -27,10 +27,11 @@ import {
 } from "./values.ts";
 
 const encoder = new TextEncoder();
-const SPECIAL = /[",\r\n]/;
-/** The ASCII characters that make a field quoted (ByteWriter.plain). */
+/** The characters that make a field quoted, as a test and as ByteWriter.plain's table. */
+const QUOTED = '",\r\n';
+const SPECIAL = new RegExp(`[${QUOTED}]`);
 const STOP = new Uint8Array(128);
-for (const c of '",\r\n') STOP[c.charCodeAt(0)] = 1;
+for (const c of QUOTED) STOP[c.charCodeAt(0)] = 1;
 
 /** Whether `c` may be white space that String.prototype.trim removes. */
 function maybeSpace(c: number): boolean {

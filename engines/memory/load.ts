@@ -36,8 +36,10 @@ function log(
 
 /**
  * The decode's and the index build's freed memory would otherwise stay
- * resident for seconds or for good (engines/duckdb/allocator.ts). Failing
- * to hand it back costs memory, not answers, so it never fails a load.
+ * resident for seconds or for good (engines/duckdb/allocator.ts). Only big
+ * tables pay for the flush (10–40 ms, and the trim's stall): a catalogue
+ * of small ones would add it to every start. Failing to hand memory back
+ * costs memory, not answers, so it never fails a load.
  */
 async function releaseGarbage(dataset: string): Promise<void> {
   try {
@@ -252,8 +254,6 @@ export async function loadDataset(
       limit,
       stopIndexing.signal,
     ).finally(() => releaseGarbage(ds.name));
-  } else {
-    await releaseGarbage(ds.name);
   }
   return ds;
 }
