@@ -13,17 +13,15 @@ import {
   decimalText,
   float32Text,
   float64Text,
-  timestampText,
   timeText,
 } from "../data/text.ts";
 import { ByteWriter } from "./bytes.ts";
 import {
-  int64AsSafeNumber,
   integerWriter,
+  timestampWriter,
   valueJson,
   writeDate,
   writeFloat64,
-  writeTimestampText,
 } from "./values.ts";
 
 const encoder = new TextEncoder();
@@ -98,15 +96,8 @@ function valueWriter(w: ByteWriter, col: ColumnVector): ValueWriter {
       const a = v as Int32Array;
       return (i) => writeDate(w, a[i]!);
     }
-    case "timestamp": {
-      const a = v as BigInt64Array;
-      const words = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
-      return (i) => {
-        const safe = int64AsSafeNumber(words, i);
-        if (safe !== null) writeTimestampText(w, safe, t.unit, t.utc);
-        else w.ascii(timestampText(a[i]!, t.unit, t.utc));
-      };
-    }
+    case "timestamp":
+      return timestampWriter(w, t, v as BigInt64Array, false);
     case "time": {
       const a = v as BigInt64Array;
       return (i) => w.ascii(timeText(a[i]!, t.unit));

@@ -10,21 +10,14 @@ import type {
   ResultBatch,
 } from "../data/types.ts";
 import type { ByteWriter } from "./bytes.ts";
-import {
-  base64,
-  dateText,
-  decimalText,
-  timestampText,
-  timeText,
-} from "../data/text.ts";
+import { base64, dateText, decimalText, timeText } from "../data/text.ts";
 import {
   float32Json,
-  int64AsSafeNumber,
   int64Json,
   integerWriter,
+  timestampWriter,
   valueJson,
   writeFloat64,
-  writeTimestampSafe,
 } from "./values.ts";
 
 const utf8 = new TextEncoder();
@@ -83,15 +76,8 @@ function valueWriter(w: ByteWriter, col: ColumnVector): ValueWriter {
       const a = v as Int32Array;
       return (i) => quoted(w, dateText(a[i]!));
     }
-    case "timestamp": {
-      const a = v as BigInt64Array;
-      const words = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
-      return (i) => {
-        const safe = int64AsSafeNumber(words, i);
-        if (safe !== null) writeTimestampSafe(w, safe, t.unit, t.utc);
-        else quoted(w, timestampText(a[i]!, t.unit, t.utc));
-      };
-    }
+    case "timestamp":
+      return timestampWriter(w, t, v as BigInt64Array, true);
     case "time": {
       const a = v as BigInt64Array;
       return (i) => quoted(w, timeText(a[i]!, t.unit));
